@@ -31,7 +31,9 @@ public static class HostLauncher
         }
         catch
         {
+            // A host that never became healthy is of no use to anyone: no graceful period.
             host.Kill();
+            await host.DisposeAsync();
             throw;
         }
     }
