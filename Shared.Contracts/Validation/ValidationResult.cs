@@ -2,8 +2,11 @@ using PairDb.Contracts.Errors;
 
 namespace PairDb.Contracts.Validation;
 
-/// <summary>The outcome of a check: a struct with a constant message, so success allocates nothing.</summary>
-public readonly record struct ValidationResult(ErrorCode? Error, string Message)
+/// <summary>
+/// The outcome of a check: a struct with a constant message, so success allocates nothing.
+/// <c>default</c> is a success too.
+/// </summary>
+public readonly record struct ValidationResult(ErrorCode? Error, string? Message)
 {
     public static ValidationResult Ok => default;
 
@@ -16,7 +19,7 @@ public readonly record struct ValidationResult(ErrorCode? Error, string Message)
     {
         if (Error is { } code)
         {
-            PairDbException.Throw(code, Message);
+            PairDbException.Throw(code, Message ?? ErrorCodes.Get(code).Meaning);
         }
     }
 }
