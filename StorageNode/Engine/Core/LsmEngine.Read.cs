@@ -70,20 +70,20 @@ public sealed partial class LsmEngine
 
     private static bool Find(EngineVersion version, long sequence, ReadOnlySpan<byte> key, ref LookupResult result)
     {
-        if (FindInMemTable(version.Active, sequence, key, ref result))
+        var hash = BloomFilter.Hash(key);
+        if (FindInMemTable(version.Active, sequence, key, hash, ref result))
         {
             return true;
         }
 
         foreach (var memTable in version.Immutables)
         {
-            if (FindInMemTable(memTable, sequence, key, ref result))
+            if (FindInMemTable(memTable, sequence, key, hash, ref result))
             {
                 return true;
             }
         }
 
-        var hash = BloomFilter.Hash(key);
         var levels = version.Levels;
         foreach (var table in levels[0])
         {
@@ -125,9 +125,9 @@ public sealed partial class LsmEngine
         return lo < level.Length && level[lo].Properties.SmallestKey.AsSpan().SequenceCompareTo(key) <= 0 ? level[lo] : null;
     }
 
-    private static bool FindInMemTable(SkipListMemTable memTable, long sequence, ReadOnlySpan<byte> key, ref LookupResult result)
+    private static bool FindInMemTable(SkipListMemTable memTable, long sequence, ReadOnlySpan<byte> key, ulong hash, ref LookupResult result)
     {
-        if (memTable.IsEmpty)
+        if (!memTable.MayContain(hash))
         {
             return false;
         }

@@ -28,7 +28,7 @@ public sealed partial class LsmEngine
         var levels = OpenTables(out var lastSequence);
         RemoveOrphans();
         _nextMemTableId = 1;
-        _current = new Core.EngineVersion(new SkipListMemTable(_nextMemTableId), [], levels);
+        _current = new Core.EngineVersion(new SkipListMemTable(_nextMemTableId, _options.MemtableSizeBytes), [], levels);
         foreach (var level in levels)
         {
             foreach (var table in level)

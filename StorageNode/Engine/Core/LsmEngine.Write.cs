@@ -127,7 +127,7 @@ public sealed partial class LsmEngine
             var immutables = new SkipListMemTable[old.Immutables.Length + 1];
             immutables[0] = old.Active;
             old.Immutables.CopyTo(immutables, 1);
-            _current = new Core.EngineVersion(new SkipListMemTable(++_nextMemTableId), immutables, old.Levels);
+            _current = new Core.EngineVersion(new SkipListMemTable(++_nextMemTableId, _options.MemtableSizeBytes), immutables, old.Levels);
             old.Release();
         }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using PairDb.Engine.Format;
+using PairDb.Engine.SSTable;
 
 namespace PairDb.Engine.MemTable;
 
@@ -31,6 +32,8 @@ internal sealed class SkipListMemTable
     private const int NextOffset = 28;
 
     private readonly int _head;
+    private readonly ulong[] _filter;
+    private readonly int _filterMask;
     private byte[][] _chunks = new byte[16][];
     private int _chunkCount;
     private int _chunkUsed;
@@ -39,9 +42,13 @@ internal sealed class SkipListMemTable
     private long _approximateBytes;
     private long _count;
 
-    public SkipListMemTable(long id)
+    public SkipListMemTable(long id, long capacityBytes)
     {
         Id = id;
+        // ~1 bit per 8 bytes of memtable (about 20 bits per small entry): a blocked filter, one word per key.
+        var words = (int)Math.Min(1 << 24, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(64, capacityBytes / 512)));
+        _filter = new ulong[words];
+        _filterMask = words - 1;
         AddChunk(ChunkSize);
         _chunkUsed = 8; // address 0 is the null link
         _head = Allocate(NodeSize(MaxHeight, 0, 0));
@@ -105,6 +112,9 @@ internal sealed class SkipListMemTable
         var payload = NextOffset + (4 * height);
         key.CopyTo(span[payload..]);
         value.CopyTo(span[(payload + key.Length)..]);
+        // Filter bits go in before the node is linked; the link's volatile store publishes both.
+        var hash = BloomFilter.Hash(key);
+        _filter[(int)hash & _filterMask] |= FilterBits(hash);
         for (var level = 0; level < height; level++)
         {
             NextRef(node, level) = Next(previous[level], level);
@@ -114,6 +124,14 @@ internal sealed class SkipListMemTable
         MinSequence = Math.Min(MinSequence, sequence);
         MaxSequence = Math.Max(MaxSequence, sequence);
         Volatile.Write(ref _count, _count + 1);
+    }
+
+    /// <summary>False when <paramref name="key"/> (by its <see cref="BloomFilter.Hash"/>) is certainly not in this memtable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(ulong hash)
+    {
+        var bits = FilterBits(hash);
+        return (Volatile.Read(ref _filter[(int)hash & _filterMask]) & bits) == bits;
     }
 
     /// <summary>First node at or after (key, sequence) in memtable order, or 0.</summary>
@@ -162,6 +180,9 @@ internal sealed class SkipListMemTable
     public long ExpiresOf(int node) => BinaryPrimitives.ReadInt64LittleEndian(Node(node)[ExpiresOffset..]);
 
     public EntryKind KindOf(int node) => (EntryKind)Node(node)[KindOffset];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FilterBits(ulong hash) => (1UL << (int)(hash >> 40)) | (1UL << (int)(hash >> 52)) | (1UL << (int)(hash >> 58));
 
     private static int NodeSize(int height, int keyLength, int valueLength) =>
         (NextOffset + (4 * height) + keyLength + valueLength + 7) & ~7;
