@@ -20,6 +20,8 @@ using var engine = LsmEngine.Open(new LsmEngineOptions
     MaxImmutableMemtables = 2,
 });
 
+// As the storage node does: segments already in tables need not be replayed again.
+engine.DeleteCleanableSegments();
 lock (outputLock)
 {
     output.WriteLine("ready");
