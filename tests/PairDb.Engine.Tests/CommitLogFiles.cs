@@ -7,7 +7,7 @@ internal static class CommitLogFiles
 {
     public static string[] Segments(string dataDirectory)
     {
-        var files = Directory.GetFiles(Path.Combine(dataDirectory, "commitlog"), "segment-*.log");
+        var files = Directory.GetFiles(Path.Combine(dataDirectory, "commitlog"), "commitlog-*.log");
         Array.Sort(files, StringComparer.Ordinal);
         return files;
     }

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace PairDb.Engine.CommitLog;
 
-/// <summary>Names of segment files: <c>commitlog/segment-{id}.log</c>, id as a zero-padded decimal so names sort.</summary>
+/// <summary>Names of segment files: <c>commitlog/commitlog-{id}.log</c> (the runbook's name), id as a zero-padded decimal so names sort.</summary>
 internal static class CommitLogPaths
 {
     public const string DirectoryName = "commitlog";
-    private const string Prefix = "segment-";
+    private const string Prefix = "commitlog-";
     private const string Suffix = ".log";
 
     public static string SegmentPath(string directory, long segmentId) =>

@@ -18,7 +18,7 @@ internal sealed class CommitLogRecovery(IStorageFileSystem fileSystem, string di
     public CommitLogRecoveryResult Recover(CommitLogSegmentSet segments, CommitLogRecordHandler handler)
     {
         var files = new List<(long Id, string Path)>();
-        foreach (var path in fileSystem.ListFiles(directory, "segment-*.log"))
+        foreach (var path in fileSystem.ListFiles(directory, "commitlog-*.log"))
         {
             if (CommitLogPaths.TryParseSegmentId(path, out var id))
             {
