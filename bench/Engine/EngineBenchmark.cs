@@ -57,6 +57,7 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
         {
             store = engine.Open(directory.Path, StoreDurability.Buffered);
             Record(results, Phases.RunPuts(store, workload, pending.Dequeue()));
+            Describe(store, engine, Phases.Put);
             Record(results, Phases.RunGets(store, workload, pending.Dequeue()));
             Record(results, Phases.RunScan(store, options.ScanCount, pending.Dequeue()));
             store.Dispose();
@@ -85,6 +86,7 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
             store = engine.Open(directory.Path, StoreDurability.Sync);
             Record(results, Phases.RunConcurrentSyncPuts(store, workload, options.SyncKeys, options.Writers,
                 options.SyncTimeLimit, syncPut));
+            Describe(store, engine, Phases.SyncPut);
             store.Dispose();
         }
         catch (Exception ex)
@@ -99,6 +101,14 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
     {
         results.Add(result);
         _report.WriteRow(result);
+    }
+
+    private void Describe(IBenchStore store, IBenchEngine engine, string phase)
+    {
+        if (store.Describe() is { } description)
+        {
+            output.WriteLine($"  {engine.Name} after {phase}: {description}");
+        }
     }
 
     private static void TryDispose(IBenchStore? store, IBenchEngine engine)

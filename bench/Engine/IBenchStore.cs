@@ -21,6 +21,9 @@ public interface IBenchStore : IDisposable
     /// <summary>Reads up to <paramref name="count"/> entries in key order from the smallest key, calling
     /// <paramref name="onEntry"/> after each one (the benchmark times entries there); returns the entries read.</summary>
     int Scan(int count, Action onEntry);
+
+    /// <summary>Engine counters worth printing after a phase (flushes, stalls...), or null if it has none.</summary>
+    string? Describe() => null;
 }
 
 /// <summary>Opens one flavour of an engine (e.g. ZoneTree with a given WAL mode) in a directory.</summary>
