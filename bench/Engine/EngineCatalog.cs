@@ -13,6 +13,9 @@ public static class EngineCatalog
         {
             switch (name.ToLowerInvariant())
             {
+                case "pairdb":
+                    engines.Add(PairDbStore.Engine);
+                    break;
                 case "rocksdb":
                     engines.Add(RocksDbStore.Engine);
                     break;
@@ -21,7 +24,7 @@ public static class EngineCatalog
                     engines.Add(ZoneTreeStore.AsyncWal);
                     break;
                 default:
-                    error = $"unknown engine '{name}' (known: rocksdb, zonetree)";
+                    error = $"unknown engine '{name}' (known: pairdb, rocksdb, zonetree)";
                     return false;
             }
         }
