@@ -7,7 +7,7 @@ public sealed class EngineBenchOptions
 {
     public const string Usage =
         "usage: pairdb bench engine [--keys N] [--value-size BYTES] [--writers N] [--sync-keys N]\n" +
-        "                           [--sync-seconds S] [--scan N] [--seed N] [--engines pairdb,rocksdb,zonetree]";
+        "                           [--sync-seconds S] [--scan N] [--warmup N] [--seed N] [--engines pairdb,rocksdb,zonetree]";
 
     public int Keys { get; private set; } = 1_000_000;
     public int KeySize { get; private set; } = 16;
@@ -21,6 +21,10 @@ public sealed class EngineBenchOptions
     public TimeSpan SyncTimeLimit { get; private set; } = TimeSpan.FromSeconds(30);
 
     public int ScanCount { get; private set; } = 100_000;
+
+    /// <summary>Untimed puts/gets/scan per engine before its timed phases, so no engine pays the JIT's tier-up
+    /// (of its own code and the harness's) inside its figures.</summary>
+    public int WarmupKeys { get; private set; } = 50_000;
     public int Seed { get; private set; } = 20_260_101;
     public IReadOnlyList<string> Engines { get; private set; } = ["pairdb", "rocksdb", "zonetree"];
 
@@ -59,6 +63,7 @@ public sealed class EngineBenchOptions
                 case "--sync-seconds": options.SyncTimeLimit = TimeSpan.FromSeconds(number); break;
                 case "--scan": options.ScanCount = number; break;
                 case "--seed": options.Seed = number; break;
+                case "--warmup": options.WarmupKeys = number; break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;
@@ -67,6 +72,7 @@ public sealed class EngineBenchOptions
 
         options.SyncKeys = Math.Min(options.SyncKeys, options.Keys);
         options.ScanCount = Math.Min(options.ScanCount, options.Keys);
+        options.WarmupKeys = Math.Min(options.WarmupKeys, options.Keys);
         return true;
     }
 }

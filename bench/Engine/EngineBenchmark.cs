@@ -19,16 +19,18 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
 
         output.WriteLine(
             $"pairdb bench engine: keys={options.Keys} key-size={options.KeySize} value-size={options.ValueSize} " +
-            $"scan={options.ScanCount} sync-keys={options.SyncKeys} writers={options.Writers} seed={options.Seed}");
+            $"scan={options.ScanCount} warmup={options.WarmupKeys} sync-keys={options.SyncKeys} writers={options.Writers} seed={options.Seed}");
         output.WriteLine(
             $"host: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
             $"server GC={GCSettings.IsServerGC}");
         var workload = Workload.Generate(options.Keys, options.KeySize, options.ValueSize, options.Seed);
+        var warmup = Workload.Generate(options.WarmupKeys, options.KeySize, options.ValueSize, ~options.Seed);
 
         _report.WriteHeader();
         var results = new List<PhaseResult>();
         foreach (var engine in engines)
         {
+            WarmUp(engine, warmup);
             RunBuffered(engine, workload, results);
             RunSync(engine, workload, results);
         }
@@ -43,6 +45,24 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
 
         _report.WriteRatios(results);
         return results.Exists(r => r.Error is not null) ? 1 : 0;
+    }
+
+    /// <summary>Same phases on a small throwaway data set; failures here surface again in the timed phases.</summary>
+    private static void WarmUp(IBenchEngine engine, Workload warmup)
+    {
+        using var directory = new TempDirectory(engine.Name + "-warmup");
+        try
+        {
+            using var store = engine.Open(directory.Path, StoreDurability.Buffered);
+            var ignored = new PhaseResult(engine.Name, engine.Family, "warmup");
+            Phases.RunPuts(store, warmup, ignored);
+            Phases.RunGets(store, warmup, ignored);
+            Phases.RunScan(store, warmup.Count, ignored);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"{engine.Name}: warm-up failed: {ex.Message}");
+        }
     }
 
     private void RunBuffered(IBenchEngine engine, Workload workload, List<PhaseResult> results)

@@ -21,8 +21,12 @@ public readonly struct PhaseMeter
         _startGen2 = gen2;
     }
 
+    /// <summary>Collects first so the previous phase's (or engine's) garbage is not charged to this one.</summary>
     public static PhaseMeter Start()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         return new PhaseMeter(Stopwatch.GetTimestamp(), allocated, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
