@@ -17,5 +17,7 @@ public sealed record PhaseResult(string Engine, string Family, string Phase)
     public string? Error { get; init; }
 
     public double OpsPerSecond => Error is null && Elapsed > TimeSpan.Zero ? Operations / Elapsed.TotalSeconds : double.NaN;
-    public double AllocatedBytesPerOp => Operations == 0 ? double.NaN : (double)AllocatedBytes / Operations;
+    // The process-wide allocation counter has been seen to step backwards across server-GC collections; such a
+    // phase reports no figure rather than a negative one.
+    public double AllocatedBytesPerOp => Operations == 0 || AllocatedBytes < 0 ? double.NaN : (double)AllocatedBytes / Operations;
 }
