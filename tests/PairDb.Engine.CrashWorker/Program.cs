@@ -15,8 +15,8 @@ using var engine = LsmEngine.Open(new LsmEngineOptions
 {
     DataDirectory = directory,
     Durability = DurabilityMode.Sync,
-    MemtableSizeBytes = 128 << 10,
-    CommitLogSegmentBytes = 64 << 10,
+    MemtableSizeBytes = 1 << 20,
+    CommitLogSegmentBytes = 256 << 10,
     MaxImmutableMemtables = 2,
 });
 
