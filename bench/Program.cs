@@ -1,3 +1,25 @@
-// `./pairdb bench <suite>`: benchmarks that print figures. Suites arrive with their issues.
-Console.Error.WriteLine("usage: pairdb bench engine [--keys N]");
-return 2;
+using PairDb.Bench.Engine;
+
+// `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.Error.WriteLine(EngineBenchOptions.Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+switch (args[0])
+{
+    case "engine":
+        if (!EngineBenchOptions.TryParse(args.AsSpan(1), out var options, out var error))
+        {
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine(EngineBenchOptions.Usage);
+            return 2;
+        }
+
+        return new EngineBenchmark(options, Console.Out).Run();
+    default:
+        Console.Error.WriteLine($"unknown bench suite '{args[0]}'");
+        Console.Error.WriteLine(EngineBenchOptions.Usage);
+        return 2;
+}
