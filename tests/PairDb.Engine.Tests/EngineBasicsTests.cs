@@ -192,11 +192,11 @@ public sealed class EngineBasicsTests
             var flushed = engine.GetStatistics().FlushedSequence;
             Assert.That(cleanable, Is.Not.Empty, "3000 puts of ~120 bytes fill more than one 64 KiB segment, all flushed");
             Assert.That(cleanable.All(s => s.LastSequence <= flushed), Is.True, "a cleanable segment holds only flushed records");
-            var kept = CommitLogFiles.Segments(dir.Path).Except(cleanable.Select(s => s.FilePath)).ToArray();
-            Assert.That(kept, Is.Not.Empty, "the active segment is never cleanable");
-            Assert.That(engine.DeleteCleanableSegments(), Is.EqualTo(cleanable.Count));
+            // In periodic mode the log writer may still be rolling segments for already-flushed records,
+            // so more can have become cleanable since the listing; never fewer.
+            Assert.That(engine.DeleteCleanableSegments(), Is.GreaterThanOrEqualTo(cleanable.Count));
             Assert.That(cleanable.All(s => !File.Exists(s.FilePath)), Is.True);
-            Assert.That(kept.All(File.Exists), Is.True, "segments that were not cleanable are kept");
+            Assert.That(CommitLogFiles.Segments(dir.Path), Is.Not.Empty, "the active segment is never cleanable");
             engine.Put(Bytes.Of("after"), Bytes.Of("1"));
         }
 
