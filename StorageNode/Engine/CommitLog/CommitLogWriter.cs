@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using PairDb.Engine.Diagnostics;
+using PairDb.Engine.IO;
+
+namespace PairDb.Engine.CommitLog;
+
+/// <summary>
+/// Group commit. Writers encode records straight into a shared buffer while holding <see cref="AppendLock"/>
+/// (the engine's write lock); one flusher thread swaps the buffer out, writes it with one positional write,
+/// fdatasyncs, and then releases every writer whose record ended at or before the synced position.
+/// While one sync runs the next batch accumulates, so the number of syncs is bounded by the disk, not the writers.
+/// </summary>
+internal sealed partial class CommitLogWriter : IDisposable
+{
+    private const int InitialBufferBytes = 1 << 20;
+    private const int PeriodicWriteThresholdBytes = 64 << 10;
+    private const int MaxBufferedBytes = 32 << 20;
+    private const long SlowSyncMilliseconds = 200;
+
+    private readonly IStorageFileSystem _fileSystem;
+    private readonly string _directory;
+    private readonly long _segmentBytes;
+    private readonly bool _syncMode;
+    private readonly long _periodicIntervalMs;
+    private readonly CommitLogSegmentSet _segments;
+    private readonly EngineCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Thread _flusher;
+
+    // Guarded by AppendLock.
+    private byte[] _active = GC.AllocateUninitializedArray<byte>(InitialBufferBytes);
+    private byte[] _spare = GC.AllocateUninitializedArray<byte>(InitialBufferBytes);
+    private List<PendingRotation> _activeRotations = [];
+    private List<PendingRotation> _spareRotations = [];
+    private int _activeLength;
+    private long _appendedPosition;
+    private long _virtualSegmentOffset;
+    private long _virtualSegmentId;
+    private bool _flusherWaiting;
+    private int _appendersWaiting;
+    private bool _stopping;
+    private volatile Exception? _failure;
+
+    // Owned by the flusher thread after construction.
+    private IStorageFile _file;
+    private long _fileOffset;
+
+    public CommitLogWriter(
+        IStorageFileSystem fileSystem,
+        string directory,
+        long segmentId,
+        long firstSequence,
+        LsmEngineOptions options,
+        CommitLogSegmentSet segments,
+        EngineCounters counters,
+        ILogger logger)
+    {
+        _fileSystem = fileSystem;
+        _directory = directory;
+        _segmentBytes = options.CommitLogSegmentBytes;
+        _syncMode = options.Durability == DurabilityMode.Sync;
+        _periodicIntervalMs = Math.Max(1, (long)options.PeriodicSyncInterval.TotalMilliseconds);
+        _segments = segments;
+        _counters = counters;
+        _logger = logger;
+        _virtualSegmentId = segmentId;
+        _virtualSegmentOffset = CommitLogSegmentHeader.Size;
+        _file = CreateSegment(segmentId, firstSequence);
+        _fileOffset = CommitLogSegmentHeader.Size;
+        _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "pairdb-commitlog" };
+        _flusher.Start();
+    }
+
+    /// <summary>The lock under which records are reserved and committed, in sequence order.</summary>
+    public object AppendLock { get; } = new();
+
+    public long CurrentSegmentId => Volatile.Read(ref _virtualSegmentId);
+
+    /// <summary>
+    /// Reserves room for a record of <paramref name="payloadLength"/> bytes and returns the span the caller
+    /// fills with the payload before <see cref="CommitRecord"/>. Caller holds <see cref="AppendLock"/>.
+    /// </summary>
+    public Span<byte> ReserveRecord(int payloadLength, long firstSequence)
+    {
+        ThrowIfFailed();
+        var recordSize = CommitLogRecordHeader.Size + payloadLength;
+        while (_activeLength > MaxBufferedBytes)
+        {
+            // The disk is behind by more than MaxBufferedBytes: let the flusher catch up rather than grow without bound.
+            _appendersWaiting++;
+            Monitor.Wait(AppendLock);
+            _appendersWaiting--;
+            ThrowIfFailed();
+        }
+
+        if (_virtualSegmentOffset + recordSize > _segmentBytes && _virtualSegmentOffset > CommitLogSegmentHeader.Size)
+        {
+            _virtualSegmentId++;
+            _activeRotations.Add(new PendingRotation(_activeLength, _virtualSegmentId, firstSequence));
+            _virtualSegmentOffset = CommitLogSegmentHeader.Size;
+        }
+
+        if (_activeLength + recordSize > _active.Length)
+        {
+            var bigger = GC.AllocateUninitializedArray<byte>(Math.Max(_active.Length * 2, _activeLength + recordSize));
+            _active.AsSpan(0, _activeLength).CopyTo(bigger);
+            _active = bigger;
+        }
+
+        return _active.AsSpan(_activeLength + CommitLogRecordHeader.Size, payloadLength);
+    }
+
+    /// <summary>Seals the reserved record and returns the log position a durable wait must reach. Caller holds <see cref="AppendLock"/>.</summary>
+    public long CommitRecord(int payloadLength, long firstSequence)
+    {
+        var recordSize = CommitLogRecordHeader.Size + payloadLength;
+        CommitLogRecordHeader.WriteSealed(_active.AsSpan(_activeLength, recordSize), payloadLength, firstSequence);
+        _activeLength += recordSize;
+        _virtualSegmentOffset += recordSize;
+        _appendedPosition += recordSize;
+        if (_flusherWaiting && (_syncMode || _activeLength >= PeriodicWriteThresholdBytes))
+        {
+            _flusherWaiting = false;
+            Monitor.Pulse(AppendLock);
+        }
+
+        return _appendedPosition;
+    }
+
+    public void Dispose()
+    {
+        lock (AppendLock)
+        {
+            _stopping = true;
+            Monitor.PulseAll(AppendLock);
+        }
+
+        _flusher.Join();
+        _file.Dispose();
+        FailWaiters(new EngineClosedException("engine disposed"));
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+        {
+            ThrowFailed(failure);
+        }
+    }
+
+    private static void ThrowFailed(Exception failure) =>
+        throw new EngineClosedException("commit log failed; the engine accepts no more writes", failure);
+
+    private IStorageFile CreateSegment(long segmentId, long firstSequence)
+    {
+        var path = CommitLogPaths.SegmentPath(_directory, segmentId);
+        var file = _fileSystem.Create(path, _segmentBytes);
+        Span<byte> header = stackalloc byte[CommitLogSegmentHeader.Size];
+        new CommitLogSegmentHeader(segmentId, firstSequence).Write(header);
+        file.Write(0, header);
+        file.Sync();
+        _fileSystem.SyncDirectory(_directory);
+        _segments.Add(segmentId, path, firstSequence);
+        return file;
+    }
+
+    private readonly record struct PendingRotation(int BufferOffset, long SegmentId, long FirstSequence);
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using PairDb.Engine.Diagnostics;
+using PairDb.Engine.Manifest;
+using PairDb.Engine.MemTable;
+using PairDb.Engine.SSTable;
+
+namespace PairDb.Engine;
+
+public sealed partial class LsmEngine
+{
+    private readonly object _flushSignal = new();
+    private Thread? _flusher;
+    private bool _stopFlusher;
+    private long _flushedMemTableId;
+    private volatile Exception? _flushFailure;
+
+    /// <summary>Turns the active memtable into an L0 table now and waits until every memtable pending at the call is durable in a table.</summary>
+    public void Flush()
+    {
+        long target;
+        lock (_log.AppendLock)
+        {
+            ThrowIfDisposed();
+            RotateMemTable();
+            target = _nextMemTableId - 1;
+        }
+
+        lock (_flushSignal)
+        {
+            while (Volatile.Read(ref _flushedMemTableId) < target && Volatile.Read(ref _current).Immutables.Length > 0)
+            {
+                ThrowIfDisposed();
+                if (_flushFailure is { } failure)
+                {
+                    throw new StorageEngineException("memtable flush failed", failure);
+                }
+
+                Monitor.Wait(_flushSignal);
+            }
+        }
+    }
+
+    private void StartFlusher()
+    {
+        _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "pairdb-flush" };
+        _flusher.Start();
+    }
+
+    private void SignalFlusher()
+    {
+        lock (_flushSignal)
+        {
+            Monitor.PulseAll(_flushSignal);
+        }
+    }
+
+    private void StopFlusher()
+    {
+        lock (_flushSignal)
+        {
+            _stopFlusher = true;
+            Monitor.PulseAll(_flushSignal);
+        }
+
+        _flusher?.Join();
+    }
+
+    private void RunFlusher()
+    {
+        while (true)
+        {
+            SkipListMemTable oldest;
+            lock (_flushSignal)
+            {
+                while (!_stopFlusher && Volatile.Read(ref _current).Immutables.Length == 0)
+                {
+                    Monitor.Wait(_flushSignal);
+                }
+
+                if (_stopFlusher)
+                {
+                    return;
+                }
+
+                oldest = _current.Immutables[^1];
+            }
+
+            try
+            {
+                FlushMemTable(oldest);
+                _flushFailure = null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or StorageEngineException)
+            {
+                Interlocked.Increment(ref _counters.FlushFailuresTotal);
+                EngineLog.FlushFailed(_logger, ex.Message, ex);
+                _flushFailure = ex;
+                lock (_flushSignal)
+                {
+                    Monitor.PulseAll(_flushSignal);
+                    // Back off before retrying so a full disk is not hammered; the memtable stays readable meanwhile.
+                    Monitor.Wait(_flushSignal, 1000);
+                }
+            }
+        }
+    }
+
+    private void FlushMemTable(SkipListMemTable memTable)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long fileId;
+        lock (_manifestLock)
+        {
+            fileId = _manifest.NextFileId;
+            _manifest = _manifest with { NextFileId = fileId + 1 };
+        }
+
+        var path = SSTablePaths.TablePath(_options.DataDirectory, 0, fileId);
+        long size;
+        using (var writer = new SSTableWriter(_fileSystem, path, _options.BlockSizeBytes, _options.BloomBitsPerKey))
+        {
+            WriteNewestVersions(memTable, writer);
+            size = writer.Finish();
+        }
+
+        _fileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
+        var table = SSTableReader.Open(path, 0, fileId, _counters, _logger);
+        try
+        {
+            lock (_manifestLock)
+            {
+                var tables = new List<ManifestTableRecord>(_manifest.Tables) { new(0, fileId, size) };
+                var next = _manifest with { FlushedSequence = Math.Max(_manifest.FlushedSequence, memTable.MaxSequence), Tables = tables };
+                _manifestStore.Save(next);
+                _manifest = next;
+            }
+
+            InstallFlushedTable(memTable, table);
+        }
+        finally
+        {
+            table.Release(); // the version took its own reference
+        }
+
+        Interlocked.Increment(ref _counters.FlushesTotal);
+        Interlocked.Add(ref _counters.FlushedBytesTotal, size);
+        Volatile.Write(ref _flushedMemTableId, memTable.Id);
+        SignalFlusher();
+        EngineLog.MemtableFlushed(_logger, Sizes.Bytes(memTable.ApproximateBytes), memTable.Count, Sizes.Duration(Stopwatch.GetElapsedTime(started)), path);
+    }
+
+    /// <summary>
+    /// Only the newest version of each key goes to the table: a snapshot older than the flush keeps reading the
+    /// memtable itself through its version, so no reader can need a shadowed version from the table.
+    /// </summary>
+    private static void WriteNewestVersions(SkipListMemTable memTable, SSTableWriter writer)
+    {
+        var previous = 0;
+        for (var node = memTable.First(); node != 0; node = memTable.Next(node, 0))
+        {
+            if (previous != 0 && memTable.KeyOf(previous).SequenceEqual(memTable.KeyOf(node)))
+            {
+                continue;
+            }
+
+            writer.Add(memTable.KeyOf(node), memTable.SequenceOf(node), memTable.KindOf(node), memTable.ExpiresOf(node), memTable.ValueOf(node));
+            previous = node;
+        }
+    }
+
+    private void InstallFlushedTable(SkipListMemTable memTable, SSTableReader table)
+    {
+        lock (_versionLock)
+        {
+            var old = _current;
+            var immutables = Array.FindAll(old.Immutables, m => !ReferenceEquals(m, memTable));
+            var levels = (SSTableReader[][])old.Levels.Clone();
+            var level0 = new SSTableReader[levels[0].Length + 1];
+            level0[0] = table;
+            levels[0].CopyTo(level0, 1);
+            levels[0] = level0;
+            _current = new Core.EngineVersion(old.Active, immutables, levels);
+            old.Release();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace PairDb.Engine.Diagnostics;
+
+/// <summary>Engine log lines; wording follows the operators' runbook (sections 1.2, 2.2, 6.3) where it gives one.</summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Memtable flushed size={Size} entries={Entries} duration={Duration} file={File}")]
+    public static partial void MemtableFlushed(ILogger logger, string size, long entries, string duration, string file);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Memtable flush failed error=\"{Error}\"")]
+    public static partial void FlushFailed(ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Write stall immutable_memtables={Count} limit={Limit}")]
+    public static partial void WriteStallStarted(ILogger logger, int count, int limit);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Write stall cleared duration={DurationMs}ms")]
+    public static partial void WriteStallCleared(ILogger logger, long durationMs);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "checksum validation failed file={File} offset={Offset} expected=0x{Expected:X8} actual=0x{Actual:X8}")]
+    public static partial void ChecksumValidationFailed(ILogger logger, string file, long offset, uint expected, uint actual);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Commit log torn tail truncated file={File} offset={Offset} bytes_discarded={Bytes}")]
+    public static partial void TornTailTruncated(ILogger logger, string file, long offset, long bytes);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Commit log corrupt record skipped file={File} offset={Offset} bytes_skipped={Bytes} reason={Reason}")]
+    public static partial void CorruptRecordSkipped(ILogger logger, string file, long offset, long bytes, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Commit log segment discarded file={File} reason={Reason}")]
+    public static partial void SegmentDiscarded(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Commit log replayed segments={Segments} records={Records} entries={Entries} duration={DurationMs}ms needs_repair={NeedsRepair}")]
+    public static partial void CommitLogReplayed(ILogger logger, int segments, long records, long entries, long durationMs, bool needsRepair);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Commit log segment deleted file={File}")]
+    public static partial void SegmentDeleted(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Slow commit log sync duration={DurationMs}ms bytes={Bytes}")]
+    public static partial void SlowSync(ILogger logger, long durationMs, long bytes);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Disk write failed error=\"{Error}\" file={File}")]
+    public static partial void DiskWriteFailed(ILogger logger, string error, string file, Exception exception);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Orphan file removed file={File}")]
+    public static partial void OrphanRemoved(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Engine opened data_directory={Directory} durability={Durability} memtable_size_bytes={MemtableBytes} max_immutable_memtables={MaxImmutable} segment_bytes={SegmentBytes} block_size={BlockSize} bloom_bits_per_key={BloomBits} periodic_sync_ms={PeriodicMs} sstables={Tables} last_sequence={LastSequence}")]
+    public static partial void EngineOpened(ILogger logger, string directory, DurabilityMode durability, long memtableBytes, int maxImmutable, long segmentBytes, int blockSize, int bloomBits, long periodicMs, int tables, long lastSequence);
+}

@@ -1,0 +1,22 @@
+using System.Text;
+
+namespace PairDb.Engine.CrashWorker;
+
+/// <summary>Keys and values both processes derive the same way, so the parent can tell a real value from a fabricated one.</summary>
+public static class CrashValues
+{
+    public static string Key(int cycle, int writer, int index, char part) => $"c{cycle:D3}-w{writer:D2}-{index:D7}-{part}";
+
+    /// <summary>The only value ever written under <paramref name="key"/>: its text repeated to a length that depends on it.</summary>
+    public static byte[] ValueFor(string key)
+    {
+        var length = 16 + (key.GetHashCode(StringComparison.Ordinal) & 0xFF);
+        var builder = new StringBuilder(length + key.Length);
+        while (builder.Length < length)
+        {
+            builder.Append(key).Append('|');
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString(0, length));
+    }
+}
