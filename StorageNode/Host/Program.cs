@@ -7,7 +7,7 @@ using PairDb.Engine;
 using PairDb.StorageNode.Admin;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Disk;
-using PairDb.StorageNode.Grpc;
+using PairDb.StorageNode.Rpc;
 using PairDb.StorageNode.Hosting;
 using PairDb.StorageNode.Metrics;
 

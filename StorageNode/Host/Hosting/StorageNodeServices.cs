@@ -11,7 +11,7 @@ using PairDb.Engine;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Disk;
-using PairDb.StorageNode.Grpc;
+using PairDb.StorageNode.Rpc;
 using PairDb.StorageNode.Metrics;
 
 namespace PairDb.StorageNode.Hosting;

@@ -46,7 +46,7 @@ public sealed class StorageNodeMetrics
         _recoveryOperations = Meter.CreateCounter<long>(MetricNames.DataRecoveryOperationsTotal, description: "Repair (read repair / anti-entropy) merges applied.");
         _codeLabels = new string[10000];
         // Series exist from the start, so dashboards and rate() see 0 rather than nothing.
-        foreach (var operation in (string[])[Grpc.Operations.CoordinatedWrite, Grpc.Operations.Delete, Grpc.Operations.ReplicaWrite, Grpc.Operations.Repair])
+        foreach (var operation in (string[])[Rpc.Operations.CoordinatedWrite, Rpc.Operations.Delete, Rpc.Operations.ReplicaWrite, Rpc.Operations.Repair])
         {
             _writeRequests.Add(0, _node, new(MetricNames.OperationLabel, operation));
         }

@@ -3,7 +3,7 @@ using Grpc.Core;
 using PairDb.Contracts.Grpc;
 using PairDb.StorageNode.Data;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>
 /// Batch forms: items are validated and admitted one by one (a bad item fails alone), the valid

@@ -2,7 +2,7 @@ using PairDb.Contracts.Errors;
 using PairDb.StorageNode.Disk;
 using PairDb.StorageNode.Hosting;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>Whether the node takes a write now: maintenance mode first, then the disk manager.</summary>
 public sealed class WriteAdmission(NodeMode mode, DiskManager disk)

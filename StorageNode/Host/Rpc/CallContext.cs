@@ -1,7 +1,7 @@
 using Grpc.Core;
 using PairDb.Contracts.Validation;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>
 /// Who is calling and for which tenant: the one place a request's identity is resolved

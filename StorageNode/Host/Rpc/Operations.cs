@@ -1,4 +1,4 @@
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>Values of the <c>operation</c> label on write metrics.</summary>
 internal static class Operations

@@ -5,7 +5,7 @@ using PairDb.Contracts.Validation;
 using PairDb.Contracts.Versioning;
 using PairDb.StorageNode.Metrics;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>
 /// The shared RequestValidator rules applied to StorageService requests, timed into

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 internal static partial class StorageLog
 {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using PairDb.Contracts.Grpc;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 public sealed partial class StorageGrpcService
 {

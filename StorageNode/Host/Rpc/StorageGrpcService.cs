@@ -12,7 +12,7 @@ using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Metrics;
 
-namespace PairDb.StorageNode.Grpc;
+namespace PairDb.StorageNode.Rpc;
 
 /// <summary>
 /// <c>pairdb.StorageService</c>: every request is validated (its code on failure, nothing stored),
