@@ -33,6 +33,8 @@ try
     // Options are validated and the engine opened (recovery) before any port is bound.
     node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
     LogEffectiveOptions(app.Services, logger, node);
+    // The meter provider listens before any instrument records, so the zero-initialised series are not lost.
+    app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
     var engine = app.Services.GetRequiredService<LsmEngine>();
     app.Services.GetRequiredService<EngineMetrics>();
     if (engine.NeedsRepair)
