@@ -18,10 +18,10 @@ public sealed class NodeOptions
     /// <summary>Address both ports bind: an IP address, or <c>*</c> for every interface. Default <c>*</c>.</summary>
     public string ListenAddress { get; set; } = "*";
 
-    /// <summary>gRPC port (cleartext HTTP/2): StorageService, grpc.health.v1, reflection. 0 picks a free port. Default 8001.</summary>
+    /// <summary>gRPC port (cleartext HTTP/2): StorageService, grpc.health.v1, reflection. Default 8001.</summary>
     public int GrpcPort { get; set; } = 8001;
 
-    /// <summary>HTTP/1.1 port: admin API, <c>/health</c>, <c>/metrics</c>. 0 picks a free port. Default 8080.</summary>
+    /// <summary>HTTP/1.1 port: admin API, <c>/health</c>, <c>/metrics</c>. Default 8080.</summary>
     public int HttpPort { get; set; } = 8080;
 
     /// <summary>Largest gRPC message accepted or sent, in bytes. Default 64 MiB (a batch of large values).</summary>

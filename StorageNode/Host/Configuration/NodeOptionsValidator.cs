@@ -28,7 +28,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
         CheckPort(problems, Prefix + nameof(options.GrpcPort), options.GrpcPort);
         CheckPort(problems, Prefix + nameof(options.HttpPort), options.HttpPort);
-        if (options.GrpcPort != 0 && options.GrpcPort == options.HttpPort)
+        if (options.GrpcPort == options.HttpPort)
         {
             problems.Add($"{Prefix}GrpcPort and {Prefix}HttpPort must differ (both are {options.GrpcPort}): one port cannot serve cleartext HTTP/2 and HTTP/1.1");
         }
@@ -53,9 +53,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 
     private static void CheckPort(List<string> problems, string setting, int port)
     {
-        if (port is < 0 or > 65535)
+        if (port is < 1 or > 65535)
         {
-            problems.Add($"{setting} must be 0..65535 (is {port})");
+            problems.Add($"{setting} must be 1..65535 (is {port})");
         }
     }
 }

@@ -111,7 +111,7 @@ public sealed class WindowedLatency
     {
         var micros = (ulong)Math.Max(1L, latency.Ticks / TimeSpan.TicksPerMicrosecond);
         var power = 63 - BitOperations.LeadingZeroCount(micros);
-        var sub = power >= 2 ? (int)((micros >> (power - 2)) & (SubBuckets - 1)) : 0;
+        var sub = (int)((power >= 2 ? micros >> (power - 2) : micros << (2 - power)) & (SubBuckets - 1));
         return Math.Min(BucketCount - 1, (power * SubBuckets) + sub);
     }
 
