@@ -10,7 +10,13 @@ public static class CrashValues
     /// <summary>The only value ever written under <paramref name="key"/>: its text repeated to a length that depends on it.</summary>
     public static byte[] ValueFor(string key)
     {
-        var length = 16 + (key.GetHashCode(StringComparison.Ordinal) & 0xFF);
+        var hash = 2166136261u; // FNV-1a: string.GetHashCode differs between processes
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        var length = 16 + (int)(hash & 0xFF);
         var builder = new StringBuilder(length + key.Length);
         while (builder.Length < length)
         {

@@ -15,11 +15,13 @@ using var engine = LsmEngine.Open(new LsmEngineOptions
 {
     DataDirectory = directory,
     Durability = DurabilityMode.Sync,
-    MemtableSizeBytes = 128 << 10,
-    CommitLogSegmentBytes = 64 << 10,
+    MemtableSizeBytes = 1 << 20,
+    CommitLogSegmentBytes = 256 << 10,
     MaxImmutableMemtables = 2,
 });
 
+// As the storage node does: segments already in tables need not be replayed again.
+engine.DeleteCleanableSegments();
 lock (outputLock)
 {
     output.WriteLine("ready");
