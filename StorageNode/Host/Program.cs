@@ -60,6 +60,7 @@ MaintenanceEndpoints.Map(api);
 DiskEndpoints.Map(api);
 CommitLogEndpoints.Map(api);
 StorageEndpoints.Map(api);
+IntegrityEndpoints.Map(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

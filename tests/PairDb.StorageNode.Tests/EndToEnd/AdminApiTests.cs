@@ -174,6 +174,8 @@ public sealed class AdminApiTests
     [TestCase("/api/v1/disk/thresholds", """{"warning_threshold":99,"throttle_threshold":50}""")]
     [TestCase("/api/v1/disk/thresholds", "")]
     [TestCase("/api/v1/maintenance/enable", "[1,2")]
+    [TestCase("/api/v1/integrity/verify-ranges", """{"key_ranges":[{"start_token":"-1","end_token":"5"}]}""")]
+    [TestCase("/api/v1/integrity/verify-ranges", """{"key_ranges":[]}""")]
     public async Task AdminPost_MalformedBody_BadRequestWithJsonError(string path, string body)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
@@ -185,6 +187,27 @@ public sealed class AdminApiTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(json.RootElement.GetProperty("error").GetString(), Is.Not.Empty);
+        });
+    }
+
+    [Test]
+    public async Task VerifyRanges_DigestsFromRangeDigest_SuccessThenMismatch()
+    {
+        await _node.Client.CoordinatedWriteAsync(Write("t1", "k-verify", "v"));
+        var digest = await _node.Client.RangeDigestAsync(new Contracts.Grpc.RangeDigestRequest { StartToken = 0, EndToken = 0 });
+        var good = $$"""{"key_ranges":[{"start_token":"0","end_token":"0","expected_key_count":{{digest.KeyCount}},"expected_digest":"{{digest.Digest}}"}]}""";
+        var bad = $$"""{"key_ranges":[{"start_token":"0","end_token":"0","expected_digest":"{{unchecked(digest.Digest + 1)}}"}]}""";
+
+        var success = await _node.PostJsonAsync("/api/v1/integrity/verify-ranges", good);
+        var mismatch = await _node.PostJsonAsync("/api/v1/integrity/verify-ranges", bad);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(success.GetProperty("status").GetString(), Is.EqualTo("success"));
+            Assert.That(success.GetProperty("ranges_verified").GetInt32(), Is.EqualTo(1));
+            Assert.That(success.GetProperty("checksum_mismatches").GetInt32(), Is.Zero);
+            Assert.That(mismatch.GetProperty("status").GetString(), Is.EqualTo("mismatch"));
+            Assert.That(mismatch.GetProperty("checksum_mismatches").GetInt32(), Is.EqualTo(1));
         });
     }
 
