@@ -48,6 +48,11 @@ catch (Exception e) when (e is OptionsValidationException or StorageEngineExcept
     return 1;
 }
 
+// Admin endpoints answer JSON even for a bug (the middleware logs the exception).
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
+});
 app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort));
 app.MapGrpcService<StorageGrpcService>();
 app.MapGrpcReflectionService();
