@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using PairDb.Engine;
+using PairDb.StorageNode.Configuration;
+using PairDb.StorageNode.Disk;
+using PairDb.StorageNode.Hosting;
+using PairDb.StorageNode.Metrics;
+
+namespace PairDb.StorageNode.Admin;
+
+/// <summary>
+/// <c>/health/live</c> (the process answers), <c>/health/ready</c> (takes writes: 503 in maintenance
+/// or with the disk circuit breaker engaged) and <c>/health</c> (runbook 6.1, always 200 so that an
+/// operator sees the report whatever the state).
+/// </summary>
+public static class HealthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health/live", () => Results.Ok(new { status = "alive" }));
+        app.MapGet("/health/ready", (NodeMode mode, DiskManager disk) =>
+            mode.InMaintenance || disk.Status.IsCircuitBroken
+                ? Results.Json(new { status = "not_ready", maintenance = mode.InMaintenance, disk = disk.Status.StatusText }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Ok(new { status = "ready" }));
+        app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node) =>
+            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId)));
+    }
+
+    public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId)
+    {
+        var statistics = engine.GetStatistics();
+        var needsRepair = engine.NeedsRepair;
+        var status = disk.IsCircuitBroken ? "unhealthy"
+            : disk.IsThrottled || mode.InMaintenance || needsRepair ? "degraded"
+            : "healthy";
+        var thresholds = disk.Thresholds;
+        var usagePercent = Math.Round(disk.Usage.UsagePercent, 2);
+        return new HealthReport(
+            status,
+            nodeId,
+            usagePercent,
+            new DiskStatusReport(
+                disk.StatusText,
+                usagePercent,
+                disk.Usage.AvailableBytes,
+                disk.Usage.CapacityBytes,
+                disk.IsThrottled,
+                disk.IsCircuitBroken,
+                thresholds.Warning,
+                thresholds.Throttle,
+                thresholds.CircuitBreaker,
+                disk.SampledAt),
+            CacheStatus: null,
+            new MemtableStatusReport(statistics.MemtableSizeBytes, statistics.MemtableEntryCount, statistics.ImmutableMemtableCount),
+            WorkerPools: null,
+            new HealthMetricsReport(
+                Math.Round(metrics.Writes.RatePerSecond(), 1),
+                Math.Round(metrics.Reads.RatePerSecond(), 1),
+                CacheHitRate: null,
+                metrics.Writes.QuantileMilliseconds(0.99),
+                metrics.Reads.QuantileMilliseconds(0.99)),
+            mode.InMaintenance,
+            needsRepair);
+    }
+}

@@ -1,0 +1,35 @@
+namespace PairDb.StorageNode.Configuration;
+
+/// <summary>Identity, addresses and data directory of a storage node (section <c>PairDb:StorageNode</c>).</summary>
+public sealed class NodeOptions
+{
+    public const string SectionName = "PairDb:StorageNode";
+
+    /// <summary>
+    /// The id this node mints dots under (1..128 printable ASCII). It must stay the same across
+    /// restarts: a node that changes id keeps working but bloats every context it touches.
+    /// Default: the machine name.
+    /// </summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>Where the engine keeps <c>commitlog/</c>, <c>sstables/</c> and its manifest. Default <c>/var/lib/pairdb</c>.</summary>
+    public string DataDirectory { get; set; } = "/var/lib/pairdb";
+
+    /// <summary>Address both ports bind: an IP address, or <c>*</c> for every interface. Default <c>*</c>.</summary>
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>gRPC port (cleartext HTTP/2): StorageService, grpc.health.v1, reflection. Default 8001.</summary>
+    public int GrpcPort { get; set; } = 8001;
+
+    /// <summary>HTTP/1.1 port: admin API, <c>/health</c>, <c>/metrics</c>. Default 8080.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Largest gRPC message accepted or sent, in bytes. Default 64 MiB (a batch of large values).</summary>
+    public int MaxGrpcMessageBytes { get; set; } = 64 << 20;
+
+    /// <summary>Request header naming the calling client, matched against <c>Validation:TrustedClients</c>. Default <c>x-pairdb-client-id</c>.</summary>
+    public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
+
+    /// <summary>How long a graceful shutdown waits for in-flight requests before closing the engine. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

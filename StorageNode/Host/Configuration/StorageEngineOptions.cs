@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using PairDb.Engine;
+
+namespace PairDb.StorageNode.Configuration;
+
+/// <summary>LSM engine settings (section <c>PairDb:StorageNode:Engine</c>); the data directory comes from <see cref="NodeOptions"/>.</summary>
+public sealed class StorageEngineOptions
+{
+    public const string SectionName = NodeOptions.SectionName + ":Engine";
+
+    /// <summary>
+    /// <c>Sync</c>: a write is acknowledged after its commit-log fsync (group commit), so kill -9 loses
+    /// nothing acknowledged. <c>Periodic</c>: fsync every <see cref="PeriodicSyncInterval"/>, acknowledged
+    /// before. Default <c>Sync</c>.
+    /// </summary>
+    public DurabilityMode Durability { get; set; } = DurabilityMode.Sync;
+
+    /// <summary>fsync period in <c>Periodic</c> mode. Default 100 ms.</summary>
+    public TimeSpan PeriodicSyncInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Active memtable size that triggers a flush to L0. Default 64 MiB.</summary>
+    public long MemtableSizeBytes { get; set; } = 64L << 20;
+
+    /// <summary>Memtables waiting for flush beyond which writers are slowed. Default 4.</summary>
+    public int MaxImmutableMemtables { get; set; } = 4;
+
+    /// <summary>Commit-log segment size. Default 32 MiB.</summary>
+    public long CommitLogSegmentBytes { get; set; } = 32L << 20;
+
+    /// <summary>SSTable data block size. Default 4 KiB.</summary>
+    public int BlockSizeBytes { get; set; } = 4096;
+
+    /// <summary>Bloom filter bits per key. Default 10 (about 1% false positives).</summary>
+    public int BloomBitsPerKey { get; set; } = 10;
+
+    /// <summary>The engine's own options for a node whose data lives in <paramref name="dataDirectory"/>.</summary>
+    public LsmEngineOptions ToEngineOptions(string dataDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider) => new()
+    {
+        DataDirectory = dataDirectory,
+        Durability = Durability,
+        PeriodicSyncInterval = PeriodicSyncInterval,
+        MemtableSizeBytes = MemtableSizeBytes,
+        MaxImmutableMemtables = MaxImmutableMemtables,
+        CommitLogSegmentBytes = CommitLogSegmentBytes,
+        BlockSizeBytes = BlockSizeBytes,
+        BloomBitsPerKey = BloomBitsPerKey,
+        LoggerFactory = loggerFactory,
+        TimeProvider = timeProvider,
+    };
+}

@@ -1,0 +1,44 @@
+using PairDb.Contracts.Versioning;
+
+namespace PairDb.StorageNode.Data;
+
+/// <summary>One change to one key's sibling set: a coordinated write or delete (mints a dot here), or a merge of a set made elsewhere.</summary>
+public sealed class KeyMutation
+{
+    private readonly VersionVector? _clientContext;
+    private readonly ReadOnlyMemory<byte> _value;
+    private readonly bool _tombstone;
+    private readonly long _expiresAtUnixMs;
+    private readonly SiblingSet? _incoming;
+
+    private KeyMutation(byte[] encodedKey, VersionVector? clientContext, ReadOnlyMemory<byte> value, bool tombstone, long expiresAtUnixMs, SiblingSet? incoming)
+    {
+        EncodedKey = encodedKey;
+        _clientContext = clientContext;
+        _value = value;
+        _tombstone = tombstone;
+        _expiresAtUnixMs = expiresAtUnixMs;
+        _incoming = incoming;
+    }
+
+    /// <summary>The engine key: KeyEncoding of (tenant, key).</summary>
+    public byte[] EncodedKey { get; }
+
+    public static KeyMutation Write(byte[] encodedKey, VersionVector clientContext, ReadOnlyMemory<byte> value, long expiresAtUnixMs = 0) =>
+        new(encodedKey, clientContext, value, tombstone: false, expiresAtUnixMs, incoming: null);
+
+    public static KeyMutation Delete(byte[] encodedKey, VersionVector clientContext) =>
+        new(encodedKey, clientContext, ReadOnlyMemory<byte>.Empty, tombstone: true, 0, incoming: null);
+
+    public static KeyMutation Merge(byte[] encodedKey, SiblingSet incoming) =>
+        new(encodedKey, null, ReadOnlyMemory<byte>.Empty, tombstone: false, 0, incoming);
+
+    /// <summary>The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context pruned.</summary>
+    public SiblingSet ApplyTo(SiblingSet current, string nodeId, long nowUnixMs, int maxContextEntries)
+    {
+        var next = _incoming is not null ? current.MergeWith(_incoming)
+            : _tombstone ? current.Delete(_clientContext!, nodeId)
+            : current.Update(_clientContext!, nodeId, _value, _expiresAtUnixMs);
+        return SiblingSets.WithoutExpired(next, nowUnixMs).Prune(maxContextEntries, nodeId);
+    }
+}

@@ -1,0 +1,153 @@
+using PairDb.Contracts.Errors;
+using PairDb.Contracts.Keys;
+using PairDb.Contracts.Versioning;
+using PairDb.Engine;
+
+namespace PairDb.StorageNode.Data;
+
+/// <summary>
+/// Versioned values over the engine: each engine key is KeyEncoding(tenant, key) and each value the
+/// SiblingSetFormat bytes of the key's sibling set. Every change is a read-modify-write under the
+/// key's stripe lock, so concurrent writers of one key never lose each other's siblings, while the
+/// engine's own atomic batch write makes a multi-key change all-or-nothing.
+/// </summary>
+public sealed partial class VersionedStore
+{
+    private readonly LsmEngine _engine;
+    private readonly KeyLocks _locks;
+    private readonly TimeProvider _time;
+
+    public VersionedStore(LsmEngine engine, KeyLocks locks, string nodeId, int maxContextEntries, TimeProvider time)
+    {
+        _engine = engine;
+        _locks = locks;
+        NodeId = nodeId;
+        MaxContextEntries = maxContextEntries;
+        _time = time;
+    }
+
+    /// <summary>The id new dots are minted under; protected from context pruning.</summary>
+    public string NodeId { get; }
+
+    public int MaxContextEntries { get; }
+
+    /// <summary>The key's set with expired siblings dropped; null when the node holds nothing for it.</summary>
+    /// <exception cref="ChecksumMismatchException">The engine block holding the key is corrupt.</exception>
+    public StoredVersions? Read(byte[] encodedKey)
+    {
+        if (!_engine.TryGet(encodedKey, out var bytes))
+        {
+            return null;
+        }
+
+        var set = ParseStored(bytes, encodedKey);
+        var visible = SiblingSets.WithoutExpired(set, NowUnixMs());
+        return ReferenceEquals(visible, set)
+            ? new StoredVersions(set, bytes)
+            : new StoredVersions(visible, SiblingSetFormat.ToArray(visible));
+    }
+
+    /// <summary>Applies one mutation and returns the stored result once it is durable (per the engine's durability mode).</summary>
+    public async Task<StoredVersions> ApplyAsync(KeyMutation mutation, CancellationToken cancellationToken)
+    {
+        var stripe = _locks.StripeOf(RingToken.Of(mutation.EncodedKey));
+        await _locks.AcquireAsync(stripe, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = LoadForUpdate(mutation.EncodedKey);
+            var next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
+            var bytes = SiblingSetFormat.ToArray(next);
+            var batch = new WriteBatch();
+            batch.Put(mutation.EncodedKey, bytes);
+            await _engine.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            return new StoredVersions(next, bytes);
+        }
+        finally
+        {
+            _locks.Release(stripe);
+        }
+    }
+
+    /// <summary>
+    /// Applies mutations in order as one atomic engine write (one commit-log record, one group commit).
+    /// Several mutations of one key see each other, in order. Results are in input order.
+    /// </summary>
+    public async Task<StoredVersions[]> ApplyAsync(IReadOnlyList<KeyMutation> mutations, CancellationToken cancellationToken)
+    {
+        if (mutations.Count == 1)
+        {
+            return [await ApplyAsync(mutations[0], cancellationToken).ConfigureAwait(false)];
+        }
+
+        var stripes = DistinctSortedStripes(mutations);
+        await _locks.AcquireAllAsync(stripes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = NowUnixMs();
+            var pending = new Dictionary<byte[], int>(mutations.Count, ByteArrayComparer.Instance);
+            var results = new StoredVersions[mutations.Count];
+            var batch = new WriteBatch();
+            for (var i = 0; i < mutations.Count; i++)
+            {
+                var key = mutations[i].EncodedKey;
+                var current = pending.TryGetValue(key, out var previous) ? results[previous].Set : LoadForUpdate(key);
+                var next = mutations[i].ApplyTo(current, NodeId, now, MaxContextEntries);
+                results[i] = new StoredVersions(next, SiblingSetFormat.ToArray(next));
+                pending[key] = i;
+            }
+
+            // Only each key's last state goes into the batch: earlier ones are superseded within it.
+            foreach (var last in pending.Values)
+            {
+                batch.Put(mutations[last].EncodedKey, results[last].Bytes);
+            }
+
+            await _engine.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            return results;
+        }
+        finally
+        {
+            _locks.ReleaseAll(stripes);
+        }
+    }
+
+    private List<int> DistinctSortedStripes(IReadOnlyList<KeyMutation> mutations)
+    {
+        var stripes = new List<int>(mutations.Count);
+        for (var i = 0; i < mutations.Count; i++)
+        {
+            stripes.Add(_locks.StripeOf(RingToken.Of(mutations[i].EncodedKey)));
+        }
+
+        stripes.Sort();
+        var distinct = 0;
+        for (var i = 0; i < stripes.Count; i++)
+        {
+            if (i == 0 || stripes[i] != stripes[distinct - 1])
+            {
+                stripes[distinct++] = stripes[i];
+            }
+        }
+
+        stripes.RemoveRange(distinct, stripes.Count - distinct);
+        return stripes;
+    }
+
+    private SiblingSet LoadForUpdate(byte[] encodedKey) =>
+        _engine.TryGet(encodedKey, out var bytes) ? ParseStored(bytes, encodedKey) : SiblingSet.Empty;
+
+    private static SiblingSet ParseStored(byte[] bytes, byte[] encodedKey)
+    {
+        try
+        {
+            return SiblingSetFormat.Parse(bytes);
+        }
+        catch (PairDbException e)
+        {
+            // The engine's CRCs passed, so these bytes are what was written: a bug, not a bad request.
+            throw new PairDbException(ErrorCode.Internal, $"stored versions of key {Convert.ToHexString(encodedKey)} do not parse: {e.Message}", e);
+        }
+    }
+
+    private long NowUnixMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}

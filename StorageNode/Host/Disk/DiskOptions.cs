@@ -1,0 +1,44 @@
+namespace PairDb.StorageNode.Disk;
+
+/// <summary>Disk manager settings (section <c>PairDb:StorageNode:Disk</c>, runbook 1 and 5.1). Reloaded when configuration changes.</summary>
+public sealed class DiskOptions
+{
+    public const string SectionName = Configuration.NodeOptions.SectionName + ":Disk";
+
+    /// <summary>Threshold set the three thresholds start from: Default (80/90/95), Conservative (70/80/85), Aggressive (85/93/97). Default <c>Default</c>.</summary>
+    public DiskThresholdPreset Preset { get; set; } = DiskThresholdPreset.Default;
+
+    /// <summary>Usage percent that logs a warning; overrides the preset when set.</summary>
+    public double? WarningThreshold { get; set; }
+
+    /// <summary>Usage percent from which writes larger than <see cref="ThrottleWriteSizeBytes"/> get DISK_THROTTLED; overrides the preset when set.</summary>
+    public double? ThrottleThreshold { get; set; }
+
+    /// <summary>Usage percent from which every write gets DISK_FULL; overrides the preset when set.</summary>
+    public double? CircuitBreakerThreshold { get; set; }
+
+    /// <summary>Writes whose payload exceeds this many bytes are rejected while throttled. Default 64 KiB.</summary>
+    public int ThrottleWriteSizeBytes { get; set; } = 64 << 10;
+
+    /// <summary>How often usage is sampled. Default 5 s.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the usage warning is repeated while usage stays above the warning threshold. Default 5 min.</summary>
+    public TimeSpan WarningLogInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// When set, usage is the bytes under the data directory divided by this capacity (a quota, or a
+    /// tiny disk for tests) instead of the data volume's own usage. Default unset.
+    /// </summary>
+    public long? CapacityBytes { get; set; }
+
+    /// <summary>The thresholds in effect: explicit values over the preset's.</summary>
+    public DiskThresholds EffectiveThresholds()
+    {
+        var preset = DiskThresholds.For(Preset);
+        return new DiskThresholds(
+            WarningThreshold ?? preset.Warning,
+            ThrottleThreshold ?? preset.Throttle,
+            CircuitBreakerThreshold ?? preset.CircuitBreaker);
+    }
+}

@@ -1,0 +1,34 @@
+namespace PairDb.StorageNode.Disk;
+
+/// <summary>The disk manager's state, from the last sample against the thresholds.</summary>
+public enum DiskState
+{
+    /// <summary>Below the warning threshold.</summary>
+    Normal,
+
+    /// <summary>At or above warning, below throttle: logged, writes unaffected.</summary>
+    Warning,
+
+    /// <summary>At or above throttle, below circuit breaker: large writes get DISK_THROTTLED.</summary>
+    Throttled,
+
+    /// <summary>At or above circuit breaker: every write gets DISK_FULL.</summary>
+    CircuitBroken,
+}
+
+/// <summary>A consistent view of the disk manager: last sample, thresholds and resulting state.</summary>
+public sealed record DiskStatus(DiskState State, DiskUsage Usage, DiskThresholds Thresholds, DateTimeOffset SampledAt)
+{
+    public bool IsThrottled => State is DiskState.Throttled;
+
+    public bool IsCircuitBroken => State is DiskState.CircuitBroken;
+
+    /// <summary>The runbook's status word: "ok", "warning", "throttled" or "circuit_broken".</summary>
+    public string StatusText => State switch
+    {
+        DiskState.Warning => "warning",
+        DiskState.Throttled => "throttled",
+        DiskState.CircuitBroken => "circuit_broken",
+        _ => "ok",
+    };
+}

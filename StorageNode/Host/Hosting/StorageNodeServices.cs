@@ -1,0 +1,92 @@
+using Grpc.AspNetCore.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using PairDb.Contracts.Validation;
+using PairDb.Engine;
+using PairDb.StorageNode.Configuration;
+using PairDb.StorageNode.Data;
+using PairDb.StorageNode.Disk;
+using PairDb.StorageNode.Rpc;
+using PairDb.StorageNode.Metrics;
+
+namespace PairDb.StorageNode.Hosting;
+
+/// <summary>The storage node's composition: options, engine, data path, disk manager, metrics, gRPC.</summary>
+public static class StorageNodeServices
+{
+    public const string ValidationSection = NodeOptions.SectionName + ":Validation";
+
+    public static IServiceCollection AddStorageNode(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddOptions<StorageEngineOptions>().Bind(configuration.GetSection(StorageEngineOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageEngineOptions>, StorageEngineOptionsValidator>();
+        services.AddOptions<DiskOptions>().Bind(configuration.GetSection(DiskOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiskOptions>, DiskOptionsValidator>();
+        services.AddOptions<ValidationOptions>().Bind(configuration.GetSection(ValidationSection)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ValidationOptions>, ValidationOptionsValidator>();
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o =>
+            o.ShutdownTimeout = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>()?.ShutdownTimeout ?? TimeSpan.FromSeconds(30));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => LsmEngine.Open(sp.GetRequiredService<IOptions<StorageEngineOptions>>().Value.ToEngineOptions(
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<KeyLocks>();
+        services.AddSingleton(sp => new VersionedStore(
+            sp.GetRequiredService<LsmEngine>(),
+            sp.GetRequiredService<KeyLocks>(),
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,
+            sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextEntries,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
+        services.AddSingleton(sp => new StorageNodeMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton(sp => new DiskManager(
+            sp.GetRequiredService<IOptionsMonitor<DiskOptions>>(),
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiskManager>>(),
+            sp.GetRequiredService<StorageNodeMetrics>()));
+        services.AddHostedService<DiskMonitorService>();
+        services.AddSingleton<NodeMode>();
+        services.AddSingleton<WriteAdmission>();
+        services.AddSingleton<RequestChecks>();
+
+        var maxMessage = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>()?.MaxGrpcMessageBytes ?? new NodeOptions().MaxGrpcMessageBytes;
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = maxMessage;
+            o.MaxSendMessageSize = maxMessage;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.Configure<GrpcHealthChecksOptions>(o =>
+            o.Services.Map(Contracts.Grpc.StorageService.Descriptor.FullName, _ => true));
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MetricNames.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        return services;
+    }
+}
+
+/// <summary>grpc.health.v1: SERVING while writes are taken; NOT_SERVING in maintenance or with the disk circuit breaker engaged (reads still work).</summary>
+public sealed class StorageHealthCheck(NodeMode mode, DiskManager disk) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(
+            mode.InMaintenance ? HealthCheckResult.Unhealthy("maintenance mode")
+            : disk.Status.IsCircuitBroken ? HealthCheckResult.Unhealthy("disk circuit breaker engaged")
+            : HealthCheckResult.Healthy());
+}

@@ -1,0 +1,35 @@
+namespace PairDb.StorageNode.Metrics;
+
+/// <summary>Instrument names exactly as the runbook (sections 1, 2, 5.3, 6.2, appendix A) spells them.</summary>
+public static class MetricNames
+{
+    public const string MeterName = "PairDb.StorageNode";
+
+    public const string WriteRequestsTotal = "write_requests_total";
+    public const string WriteDurationSeconds = "write_duration_seconds";
+    public const string ReadRequestsTotal = "read_requests_total";
+    public const string ReadDurationSeconds = "read_duration_seconds";
+    public const string ErrorsTotal = "errors_total";
+    public const string ValidationDurationSeconds = "validation_duration_seconds";
+    public const string ValidationRejectionsTotal = "validation_rejections_total";
+
+    public const string DiskUsagePercent = "disk_usage_percent";
+    public const string DiskAvailableBytes = "disk_available_bytes";
+    public const string DiskThrottleEventsTotal = "disk_throttle_events_total";
+    public const string DiskCircuitBreakerEventsTotal = "disk_circuit_breaker_events_total";
+    public const string DiskFullRejectionsTotal = "disk_full_rejections_total";
+
+    public const string ChecksumFailuresTotal = "checksum_failures_total";
+    public const string CorruptedEntriesTotal = "corrupted_entries_total";
+    public const string DataRecoveryOperationsTotal = "data_recovery_operations_total";
+    public const string CommitLogSegmentsActive = "commitlog_segments_active";
+
+    /// <summary>Label carrying the node id on every series (runbook alerts use <c>$labels.node</c>).</summary>
+    public const string NodeLabel = "node";
+
+    /// <summary>Label of <c>errors_total</c> and <c>validation_rejections_total</c>: the numeric error code.</summary>
+    public const string ErrorCodeLabel = "error_code";
+
+    /// <summary>Label naming the RPC-level operation: coordinated_write, delete, replica_write, repair, read.</summary>
+    public const string OperationLabel = "operation";
+}
