@@ -112,7 +112,13 @@ public sealed class HostLauncherTests
     {
         Name = "storage-node-test",
         AssemblyPath = BuiltHosts.Locate(HostKind.StorageNode),
-        Arguments = ["--urls", $"http://127.0.0.1:{port}"],
+        Arguments =
+        [
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--PairDb:StorageNode:DataDirectory={_directory.Combine("data")}",
+            $"--PairDb:StorageNode:GrpcPort={FreePort.Next()}",
+            "--PairDb:StorageNode:ListenAddress=127.0.0.1",
+        ],
         HealthUrl = new Uri($"http://127.0.0.1:{port}/health/live"),
         LogPath = _directory.Combine("storage-node.log"),
     };
