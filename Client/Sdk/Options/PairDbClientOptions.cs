@@ -1,0 +1,74 @@
+using Polly.Telemetry;
+
+namespace PairDb.Client;
+
+/// <summary>Settings of a <see cref="PairDbClient"/>. Every default is stated on its property.</summary>
+public sealed class PairDbClientOptions
+{
+    /// <summary>
+    /// The coordinator's gRPC endpoint (KeyValueService). <c>http://</c> speaks cleartext HTTP/2,
+    /// <c>https://</c> TLS. Default <c>http://127.0.0.1:8080</c> (the coordinator's default gRPC port).
+    /// </summary>
+    public Uri Endpoint { get; set; } = new("http://127.0.0.1:8080");
+
+    /// <summary>
+    /// Consistency used when a call names neither a level nor an explicit R/W.
+    /// Default <see cref="ConsistencyLevel.Quorum"/>.
+    /// </summary>
+    public ConsistencyLevel DefaultConsistency { get; set; } = ConsistencyLevel.Quorum;
+
+    /// <summary>
+    /// Deadline of one attempt (one gRPC call). A call that misses it fails with TIMEOUT (2005),
+    /// which is retried. Default 5 seconds.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest reply accepted, in bytes (batches of large values). Default 64 MiB.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 64 << 20;
+
+    /// <summary>Retries of retriable error codes (runbook 4.1-4.2).</summary>
+    public PairDbRetryOptions Retry { get; set; } = new();
+
+    /// <summary>The client-side circuit breaker (runbook 4.2).</summary>
+    public PairDbCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>
+    /// Picks the value that replaces concurrent siblings in <see cref="PairDbClient.GetResolvedAsync(string, ReadOnlyMemory{byte}, Func{IReadOnlyList{Sibling}, byte[]?}?, ReadOptions?, CancellationToken)"/>
+    /// when the call passes no resolver of its own. It receives every sibling (tombstones included) and
+    /// returns the value to write, or null to write a delete. Default null: such a call throws.
+    /// </summary>
+    public Func<IReadOnlyList<Sibling>, byte[]?>? SiblingResolver { get; set; }
+
+    /// <summary>
+    /// Receives Polly's resilience events (retries, circuit transitions). Default null: Polly telemetry
+    /// is off, so the SDK writes no logs or metrics of its own unless asked to.
+    /// </summary>
+    public TelemetryListener? ResilienceTelemetry { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"{nameof(Endpoint)} must be an absolute http:// or https:// URI (is '{Endpoint}')", nameof(Endpoint));
+        }
+
+        if (!Enum.IsDefined(DefaultConsistency))
+        {
+            throw new ArgumentException($"{nameof(DefaultConsistency)} is not a consistency level (is {DefaultConsistency})", nameof(DefaultConsistency));
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(AttemptTimeout)} must be positive (is {AttemptTimeout})", nameof(AttemptTimeout));
+        }
+
+        if (MaxReceiveMessageBytes < 1 << 20)
+        {
+            throw new ArgumentException($"{nameof(MaxReceiveMessageBytes)} must be at least 1 MiB (is {MaxReceiveMessageBytes})", nameof(MaxReceiveMessageBytes));
+        }
+
+        Retry.Validate();
+        CircuitBreaker.Validate();
+    }
+}
