@@ -38,19 +38,26 @@ public static partial class CoordinatorHost
         return app;
     }
 
-    /// <summary>Migrates when asked, loads the ring, logs the effective options, then serves.</summary>
+    /// <summary>Starts, then serves until shut down (SIGTERM, Ctrl+C).</summary>
     public static async Task RunAsync(WebApplication app, bool migrate)
+    {
+        await StartAsync(app, migrate);
+        await app.WaitForShutdownAsync();
+    }
+
+    /// <summary>Logs the effective options, migrates when asked, loads the ring, then starts serving.</summary>
+    public static async Task StartAsync(WebApplication app, bool migrate, CancellationToken cancellationToken = default)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.Coordinator");
         var metadata = app.Services.GetRequiredService<IOptions<MetadataOptions>>().Value;
         LogOptions(logger, app.Services, metadata);
         if (migrate)
         {
-            await MetadataMigrator.ApplyAsync(metadata.ConnectionString, logger, app.Lifetime.ApplicationStopping);
+            await MetadataMigrator.ApplyAsync(metadata.ConnectionString, logger, cancellationToken);
         }
         try
         {
-            var ring = await app.Services.GetRequiredService<NodeRegistry>().ReloadAsync(app.Lifetime.ApplicationStopping);
+            var ring = await app.Services.GetRequiredService<NodeRegistry>().ReloadAsync(cancellationToken);
             LogRingLoaded(logger, ring.Nodes.Count, ring.Members.Count);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
@@ -59,7 +66,7 @@ public static partial class CoordinatorHost
                 "The metadata schema is missing: run the Migrations project or start the coordinator with --migrate.", e);
         }
         _ = app.Services.GetRequiredService<CoordinatorMetrics>();
-        await app.RunAsync();
+        await app.StartAsync(cancellationToken);
     }
 
     private static void ConfigureOptions(WebApplicationBuilder builder)

@@ -1,0 +1,107 @@
+using CsCheck;
+using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Ring;
+
+namespace PairDb.Coordinator.Tests.Ring;
+
+public sealed class TokenRingTests
+{
+    [Test]
+    public void GetPreferenceList_AnyTokenAndCluster_MatchesTheNaiveClockwiseWalk()
+    {
+        Gen.Select(Gen.Int[1, 7], Gen.Int[1, 40], Gen.ULong.Array[1, 50], Gen.Int[1, 5])
+            .Sample((nodeCount, virtualNodes, probes, replicas) =>
+            {
+                var nodes = Clusters.Join(nodeCount, virtualNodes);
+                var ring = RingBuilder.Build(nodes, version: 1);
+                foreach (var token in probes)
+                {
+                    var actual = ring.GetPreferenceList(token, replicas).Select(n => n.NodeId).ToList();
+                    var expected = Clusters.NaivePreferenceList(nodes, token, replicas);
+                    if (!actual.SequenceEqual(expected))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, iter: 200);
+    }
+
+    [Test]
+    public void Build_RowsInAnyOrder_GivesTheSamePreferenceLists()
+    {
+        var nodes = Clusters.Join(6);
+        var reference = RingBuilder.Build(nodes, version: 1);
+        Gen.Select(Gen.Int, Gen.ULong.Array[20, 20]).Sample((seed, probes) =>
+        {
+            var shuffled = new List<RingNode>(nodes);
+            new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shuffled));
+            var ring = RingBuilder.Build(shuffled, version: 1);
+            return probes.All(t => ring.GetPreferenceList(t, 3).Select(n => n.NodeId)
+                .SequenceEqual(reference.GetPreferenceList(t, 3).Select(n => n.NodeId)));
+        }, iter: 50);
+    }
+
+    [Test]
+    public void Allocate_SameJoinSequence_GivesTheSameTokensEveryTime()
+    {
+        Gen.Int[1, 8].Sample(count =>
+        {
+            var first = Clusters.Join(count);
+            var second = Clusters.Join(count);
+            return first.Zip(second).All(p => p.First.Tokens.SequenceEqual(p.Second.Tokens));
+        }, iter: 20);
+    }
+
+    [Test]
+    public void Allocate_FirstNodeTokens_AreFrozen()
+    {
+        // Golden values: changing the allocation would give a re-created cluster a different ring.
+        var tokens = TokenAllocator.Allocate("storage-node-1", 4, []);
+        Assert.That(tokens, Has.Length.EqualTo(4));
+        var spacing = tokens.Zip(tokens.Skip(1), (a, b) => b - a).Distinct().ToArray();
+        Assert.That(spacing, Is.EqualTo(new[] { 1UL << 62 }), "evenly spaced by 2^64/4");
+        Assert.That(TokenAllocator.Allocate("storage-node-1", 4, []), Is.EqualTo(tokens));
+    }
+
+    [Test]
+    public void Allocate_AnyJoinSequence_TokensAreDistinctAcrossNodes()
+    {
+        Gen.Select(Gen.Int[2, 8], Gen.Int[1, 200]).Sample((count, virtualNodes) =>
+        {
+            var all = Clusters.Join(count, virtualNodes).SelectMany(n => n.Tokens).ToList();
+            return all.Count == count * virtualNodes && all.Distinct().Count() == all.Count;
+        }, iter: 30);
+    }
+
+    [Test]
+    public void GetPreferenceList_BootstrappingNode_IsNeverReturned()
+    {
+        var nodes = Clusters.Join(3);
+        nodes.Add(Clusters.Joined("storage-node-4", 150, nodes, NodeStates.Bootstrapping));
+        var ring = RingBuilder.Build(nodes, version: 1);
+        Assert.That(ring.Members.Select(m => m.NodeId), Does.Not.Contain("storage-node-4"));
+        Assert.That(ring.Nodes, Has.Count.EqualTo(4));
+        foreach (var token in Clusters.KeyTokens(1000))
+        {
+            Assert.That(ring.GetPreferenceList(token, 3).Select(n => n.NodeId), Does.Not.Contain("storage-node-4"));
+        }
+    }
+
+    [Test]
+    public void GetPreferenceList_FewerMembersThanAsked_ReturnsEveryMemberOnce()
+    {
+        var ring = RingBuilder.Build(Clusters.Join(2), version: 1);
+        Span<int> indexes = stackalloc int[3];
+        var found = ring.GetPreferenceList(12345UL, indexes);
+        Assert.That(found, Is.EqualTo(2));
+        Assert.That(indexes[0], Is.Not.EqualTo(indexes[1]));
+    }
+
+    [Test]
+    public void GetPreferenceList_EmptyRing_ReturnsNothing()
+    {
+        Assert.That(TokenRing.Empty.GetPreferenceList(1UL, 3), Is.Empty);
+        Assert.That(TokenRing.Empty.GetPrimary(1UL), Is.Null);
+    }
+}
