@@ -48,8 +48,8 @@ public sealed partial class NodeRegistry
                 holders.Add(RingBuilder.ToNode(row));
             }
         }
-        var tokens = TokenAllocator.Allocate(registration.NodeId, registration.VirtualNodes, holders);
-        var now = _time.GetUtcNow();
+        var tokens = TokenAllocator.Allocate(registration.NodeId, registration.VirtualNodes, holders, _ringOptions.Value.ReplicationFactor);
+        var now = Now();
         var node = new StorageNodeRecord
         {
             NodeId = registration.NodeId,

@@ -35,7 +35,7 @@ public sealed partial class NodeRegistry
                 $"removing storage node '{nodeId}' would leave {remaining} NORMAL node(s), fewer than the replication factor {replicationFactor}; pass force=true to remove it anyway");
         }
 
-        var now = _time.GetUtcNow();
+        var now = Now();
         var change = new PendingChangeRecord
         {
             ChangeId = Guid.CreateVersion7(now).ToString(),
@@ -69,7 +69,7 @@ public sealed partial class NodeRegistry
         if (node.Draining != draining)
         {
             node.Draining = draining;
-            node.UpdatedAt = _time.GetUtcNow();
+            node.UpdatedAt = Now();
             await db.SaveChangesAsync(cancellationToken);
             LogDrainChanged(nodeId, draining);
         }
@@ -85,7 +85,7 @@ public sealed partial class NodeRegistry
     public async Task<bool> SetStatusAsync(string nodeId, string status, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var now = _time.GetUtcNow();
+        var now = Now();
         var changed = await db.StorageNodes
             .Where(n => n.NodeId == nodeId && n.Status != status)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.UpdatedAt, now), cancellationToken);

@@ -122,6 +122,13 @@ public sealed partial class NodeRegistry
     private static async Task LockMembershipAsync(PairDbContext db, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MembershipLockKey})", cancellationToken);
 
+    /// <summary>Now, truncated to PostgreSQL's microsecond precision so replies equal what is stored.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
     private static MembershipException NotFound(string nodeId) =>
         new(MembershipFailure.NotFound, $"storage node '{nodeId}' is not registered");
 }

@@ -9,7 +9,7 @@ public sealed class TokenRingTests
     [Test]
     public void GetPreferenceList_AnyTokenAndCluster_MatchesTheNaiveClockwiseWalk()
     {
-        Gen.Select(Gen.Int[1, 7], Gen.Int[1, 40], Gen.ULong.Array[1, 50], Gen.Int[1, 5])
+        Gen.Select(Gen.Int[1, 6], Gen.Int[1, 20], Gen.ULong.Array[1, 50], Gen.Int[1, 5])
             .Sample((nodeCount, virtualNodes, probes, replicas) =>
             {
                 var nodes = Clusters.Join(nodeCount, virtualNodes);
@@ -24,7 +24,7 @@ public sealed class TokenRingTests
                     }
                 }
                 return true;
-            }, iter: 200);
+            }, iter: 100);
     }
 
     [Test]
@@ -45,10 +45,10 @@ public sealed class TokenRingTests
     [Test]
     public void Allocate_SameJoinSequence_GivesTheSameTokensEveryTime()
     {
-        Gen.Int[1, 8].Sample(count =>
+        Gen.Select(Gen.Int[1, 6], Gen.Int[1, 40]).Sample((count, virtualNodes) =>
         {
-            var first = Clusters.Join(count);
-            var second = Clusters.Join(count);
+            var first = Clusters.Join(count, virtualNodes);
+            var second = Clusters.Join(count, virtualNodes);
             return first.Zip(second).All(p => p.First.Tokens.SequenceEqual(p.Second.Tokens));
         }, iter: 20);
     }
@@ -67,11 +67,11 @@ public sealed class TokenRingTests
     [Test]
     public void Allocate_AnyJoinSequence_TokensAreDistinctAcrossNodes()
     {
-        Gen.Select(Gen.Int[2, 8], Gen.Int[1, 200]).Sample((count, virtualNodes) =>
+        Gen.Select(Gen.Int[2, 6], Gen.Int[1, 60]).Sample((count, virtualNodes) =>
         {
             var all = Clusters.Join(count, virtualNodes).SelectMany(n => n.Tokens).ToList();
             return all.Count == count * virtualNodes && all.Distinct().Count() == all.Count;
-        }, iter: 30);
+        }, iter: 20);
     }
 
     [Test]
