@@ -54,14 +54,15 @@ public sealed class TokenRingTests
     }
 
     [Test]
-    public void Allocate_FirstNodeTokens_AreFrozen()
+    public void Allocate_FirstTwoNodes_TokensAreFrozen()
     {
-        // Golden values: changing the allocation would give a re-created cluster a different ring.
-        var tokens = TokenAllocator.Allocate("storage-node-1", 4, []);
-        Assert.That(tokens, Has.Length.EqualTo(4));
-        var spacing = tokens.Zip(tokens.Skip(1), (a, b) => b - a).Distinct().ToArray();
-        Assert.That(spacing, Is.EqualTo(new[] { 1UL << 62 }), "evenly spaced by 2^64/4");
-        Assert.That(TokenAllocator.Allocate("storage-node-1", 4, []), Is.EqualTo(tokens));
+        // Golden values: a change to the allocation must be deliberate (tokens already stored keep
+        // their places, but a re-created cluster would get a different ring).
+        var first = TokenAllocator.Allocate("storage-node-1", 4, []);
+        Assert.That(first, Is.EqualTo(new[] { 2150188946783100255UL, 6761874965210488159UL, 11373560983637876063UL, 15985247002065263967UL }));
+        Assert.That(first.Zip(first.Skip(1), (a, b) => b - a).Distinct(), Is.EqualTo(new[] { 1UL << 62 }), "evenly spaced by 2^64/4");
+        var second = TokenAllocator.Allocate("storage-node-2", 4, [new RingNode("storage-node-1", "h", 1, 2, NodeStates.Normal, false, first)]);
+        Assert.That(second, Is.EqualTo(new[] { 1141382630252109151UL, 5032492708300217695UL, 9644178726727605599UL, 16561707754368687455UL }));
     }
 
     [Test]
