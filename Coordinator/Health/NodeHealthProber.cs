@@ -27,6 +27,7 @@ public sealed partial class NodeHealthProber : BackgroundService
     private readonly ILogger<NodeHealthProber> _logger;
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _persisted = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _round = new(1, 1);
 
     public NodeHealthProber(
         RingProvider rings,
@@ -46,8 +47,21 @@ public sealed partial class NodeHealthProber : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Probes every registered node once and records the outcome.</summary>
+    /// <summary>Probes every registered node once and records the outcome; rounds never overlap.</summary>
     public async Task ProbeAllAsync(CancellationToken cancellationToken)
+    {
+        await _round.WaitAsync(cancellationToken);
+        try
+        {
+            await ProbeRoundAsync(cancellationToken);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    private async Task ProbeRoundAsync(CancellationToken cancellationToken)
     {
         var nodes = new List<RingNode>(_rings.Current.Nodes);
         var probes = new Task<bool>[nodes.Count];
