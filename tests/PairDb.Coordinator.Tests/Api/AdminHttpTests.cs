@@ -16,19 +16,23 @@ public sealed class AdminHttpTests
 
     private HttpClient Http => _coordinator.Http;
 
-    [SetUp]
+    [OneTimeSetUp]
     public async Task StartAsync()
     {
         _database = await MetadataDatabase.CreateAsync();
         _coordinator = await InProcessCoordinator.StartAsync(_database.ConnectionString);
     }
 
-    [TearDown]
+    [OneTimeTearDown]
     public async Task StopAsync()
     {
         await _coordinator.DisposeAsync();
         await _database.DisposeAsync();
     }
+
+    /// <summary>Every test starts from an empty cluster (one coordinator start per fixture keeps the suite fast).</summary>
+    [SetUp]
+    public Task ResetAsync() => _coordinator.ResetAsync(_database);
 
     [Test]
     public async Task Register_RunbookCurlBodyAsFormContentType_CreatedAndListed()

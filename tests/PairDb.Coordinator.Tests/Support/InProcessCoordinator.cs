@@ -66,6 +66,13 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         return new InProcessCoordinator(app, ports[0], ports[1]);
     }
 
+    /// <summary>Empties the metadata tables and reloads the ring, as if the cluster were new.</summary>
+    public async Task ResetAsync(MetadataDatabase database)
+    {
+        await database.ScalarAsync<object>("TRUNCATE storage_nodes, pending_changes, hints");
+        await Get<Coordinator.Topology.NodeRegistry>().ReloadAsync(CancellationToken.None);
+    }
+
     public T Get<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
