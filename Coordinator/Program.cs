@@ -1,6 +1,6 @@
-// The coordinator host. In this first cut it only starts and answers a liveness probe;
-// the ring, the quorum path and the topology state machine arrive with their issues.
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok(new { status = "alive" }));
-app.Run();
+// The coordinator host: cluster membership over gRPC (8080) and HTTP (8081), the ring, node health.
+// `--migrate` applies the metadata migrations before serving.
+using PairDb.Coordinator.Hosting;
+
+var app = CoordinatorHost.Build(args);
+await CoordinatorHost.RunAsync(app, migrate: Array.IndexOf(args, CoordinatorHost.MigrateSwitch) >= 0);

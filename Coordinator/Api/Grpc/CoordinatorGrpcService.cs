@@ -1,0 +1,51 @@
+using Grpc.Core;
+using PairDb.Contracts.Errors;
+using PairDb.Contracts.Grpc;
+using PairDb.Coordinator.Topology;
+
+namespace PairDb.Coordinator.Api.Grpc;
+
+/// <summary>pairdb.CoordinatorService: cluster membership (runbook 5.1-5.2).</summary>
+public sealed class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
+{
+    private readonly NodeRegistry _registry;
+
+    public CoordinatorGrpcService(NodeRegistry registry)
+    {
+        _registry = registry;
+    }
+
+    public override async Task<AddStorageNodeReply> AddStorageNode(AddStorageNodeRequest request, ServerCallContext context)
+    {
+        var registration = new NodeRegistration(
+            request.NodeId, request.Host, ToInt(request.Port), ToInt(request.HttpPort), ToInt(request.VirtualNodes), CapacityGb: null);
+        var added = await GrpcErrors.Run(() => _registry.AddAsync(registration, context.CancellationToken));
+        return new AddStorageNodeReply { Node = NodeMapping.ToInfo(added.Node), Change = NodeMapping.ToChange(added.Change) };
+    }
+
+    public override async Task<RemoveStorageNodeReply> RemoveStorageNode(RemoveStorageNodeRequest request, ServerCallContext context)
+    {
+        var removed = await GrpcErrors.Run(() => _registry.RemoveAsync(request.NodeId, request.Force, context.CancellationToken));
+        return new RemoveStorageNodeReply { Node = NodeMapping.ToInfo(removed.Node), Change = NodeMapping.ToChange(removed.Change) };
+    }
+
+    public override async Task<GetStorageNodeStatusReply> GetStorageNodeStatus(GetStorageNodeStatusRequest request, ServerCallContext context)
+    {
+        var found = await GrpcErrors.Run(() => _registry.GetAsync(request.NodeId, context.CancellationToken));
+        return new GetStorageNodeStatusReply { Node = NodeMapping.ToInfo(found.Node), Change = NodeMapping.ToChange(found.Change) };
+    }
+
+    public override async Task<ListStorageNodesReply> ListStorageNodes(ListStorageNodesRequest request, ServerCallContext context)
+    {
+        var nodes = await GrpcErrors.Run(() => _registry.ListAsync(context.CancellationToken));
+        var reply = new ListStorageNodesReply();
+        foreach (var node in nodes)
+        {
+            reply.Nodes.Add(NodeMapping.ToInfo(node));
+        }
+        return reply;
+    }
+
+    /// <summary>Out-of-range values become -1 so that validation reports them instead of wrapping.</summary>
+    private static int ToInt(uint value) => value > int.MaxValue ? -1 : (int)value;
+}

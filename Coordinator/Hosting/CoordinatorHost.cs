@@ -1,0 +1,130 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using PairDb.Coordinator.Api.Grpc;
+using PairDb.Coordinator.Api.Http;
+using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Health;
+using PairDb.Coordinator.Nodes;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Telemetry;
+using PairDb.Coordinator.Topology;
+
+namespace PairDb.Coordinator.Hosting;
+
+/// <summary>Builds the coordinator web application: options, services, ports, endpoints.</summary>
+public static partial class CoordinatorHost
+{
+    /// <summary>The switch that applies migrations before serving.</summary>
+    public const string MigrateSwitch = "--migrate";
+
+    public static WebApplication Build(string[] args)
+    {
+        var configArgs = Array.FindAll(args, a => a != MigrateSwitch);
+        var builder = WebApplication.CreateBuilder(configArgs);
+        ConfigureOptions(builder);
+        ConfigureKestrel(builder);
+        ConfigureServices(builder.Services);
+        var app = builder.Build();
+        app.MapGrpcService<CoordinatorGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapNodeEndpoints();
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>Starts, then serves until shut down (SIGTERM, Ctrl+C).</summary>
+    public static async Task RunAsync(WebApplication app, bool migrate)
+    {
+        await StartAsync(app, migrate);
+        await app.WaitForShutdownAsync();
+    }
+
+    /// <summary>Logs the effective options, migrates when asked, loads the ring, then starts serving.</summary>
+    public static async Task StartAsync(WebApplication app, bool migrate, CancellationToken cancellationToken = default)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.Coordinator");
+        var metadata = app.Services.GetRequiredService<IOptions<MetadataOptions>>().Value;
+        LogOptions(logger, app.Services, metadata);
+        if (migrate)
+        {
+            await MetadataMigrator.ApplyAsync(metadata.ConnectionString, logger, cancellationToken);
+        }
+        try
+        {
+            var ring = await app.Services.GetRequiredService<NodeRegistry>().ReloadAsync(cancellationToken);
+            LogRingLoaded(logger, ring.Nodes.Count, ring.Members.Count);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            throw new InvalidOperationException(
+                "The metadata schema is missing: run the Migrations project or start the coordinator with --migrate.", e);
+        }
+        _ = app.Services.GetRequiredService<CoordinatorMetrics>();
+        await app.StartAsync(cancellationToken);
+    }
+
+    private static void ConfigureOptions(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<CoordinatorHostOptions>().Bind(configuration.GetSection(CoordinatorHostOptions.Section)).ValidateOnStart();
+        services.AddOptions<RingOptions>().Bind(configuration.GetSection(RingOptions.Section)).ValidateOnStart();
+        services.AddOptions<HealthProbeOptions>().Bind(configuration.GetSection(HealthProbeOptions.Section)).ValidateOnStart();
+        services.AddOptions<MetadataOptions>()
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(MetadataOptions.ConnectionStringName)
+                ?? Environment.GetEnvironmentVariable(MetadataOptions.EnvironmentVariable) ?? "")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CoordinatorHostOptions>, CoordinatorHostOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RingOptions>, RingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<MetadataOptions>, MetadataOptionsValidator>();
+    }
+
+    /// <summary>
+    /// Two ports, because Kestrel cannot serve HTTP/1.1 and cleartext HTTP/2 on one (DESIGN.md 7).
+    /// The ports are needed before the container exists, so they are read and validated here.
+    /// </summary>
+    private static void ConfigureKestrel(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(CoordinatorHostOptions.Section).Get<CoordinatorHostOptions>() ?? new CoordinatorHostOptions();
+        var result = new CoordinatorHostOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(CoordinatorHostOptions.Section, typeof(CoordinatorHostOptions), result.Failures);
+        }
+        var address = IPAddress.Parse(options.ListenAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+    }
+
+    private static void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddPooledDbContextFactory<PairDbContext>((provider, db) =>
+            PairDbContext.Configure(db, provider.GetRequiredService<IOptions<MetadataOptions>>().Value.ConnectionString));
+        services.AddSingleton<RingProvider>();
+        services.AddSingleton<NodeRegistry>();
+        services.AddSingleton<NodeLiveness>();
+        services.AddSingleton<NodeChannelPool>();
+        services.AddSingleton<CoordinatorMetrics>();
+        services.AddSingleton<NodeHealthProber>();
+        services.AddHostedService(provider => provider.GetRequiredService<NodeHealthProber>());
+        services.AddHostedService<TopologyRefresher>();
+
+        services.AddGrpc();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<MetadataHealthCheck>("metadata");
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(CoordinatorMetrics.MeterName)
+            .AddPrometheusExporter());
+    }
+}

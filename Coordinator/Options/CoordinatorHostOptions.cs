@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace PairDb.Coordinator.Options;
+
+/// <summary>Where the coordinator listens. Section <c>PairDb:Coordinator</c>.</summary>
+public sealed class CoordinatorHostOptions
+{
+    public const string Section = "PairDb:Coordinator";
+
+    /// <summary>Address both ports bind to. Default <c>0.0.0.0</c>.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>gRPC (HTTP/2 cleartext): CoordinatorService, reflection, grpc.health.v1. Default 8080.</summary>
+    public int GrpcPort { get; set; } = 8080;
+
+    /// <summary>HTTP/1.1 admin API, /health, /metrics. Default 8081.</summary>
+    public int HttpPort { get; set; } = 8081;
+}
+
+public sealed class CoordinatorHostOptionsValidator : IValidateOptions<CoordinatorHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CoordinatorHostOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            failures.Add($"{CoordinatorHostOptions.Section}:ListenAddress '{options.ListenAddress}' is not an IP address");
+        }
+        if (options.GrpcPort is < 1 or > 65535)
+        {
+            failures.Add($"{CoordinatorHostOptions.Section}:GrpcPort {options.GrpcPort} is not in 1..65535");
+        }
+        if (options.HttpPort is < 1 or > 65535)
+        {
+            failures.Add($"{CoordinatorHostOptions.Section}:HttpPort {options.HttpPort} is not in 1..65535");
+        }
+        if (options.GrpcPort == options.HttpPort)
+        {
+            failures.Add($"{CoordinatorHostOptions.Section}:GrpcPort and HttpPort are both {options.GrpcPort}; they must differ");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

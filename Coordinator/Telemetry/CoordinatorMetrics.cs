@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Nodes;
+using PairDb.Coordinator.Ring;
+
+namespace PairDb.Coordinator.Telemetry;
+
+/// <summary>The membership instruments (meter <see cref="MeterName"/>), exported on /metrics.</summary>
+public sealed class CoordinatorMetrics
+{
+    public const string MeterName = "PairDb.Coordinator";
+    public const string StorageNodes = "storage_nodes";
+    public const string StorageNodesUp = "storage_nodes_up";
+    public const string RingVersion = "ring_version";
+
+    public CoordinatorMetrics(IMeterFactory meters, RingProvider rings, NodeLiveness liveness)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge(StorageNodes, () => rings.Current.Nodes.Count, description: "Registered storage nodes");
+        meter.CreateObservableGauge(StorageNodesUp, () => CountUp(rings.Current, liveness), description: "Registered storage nodes whose last health probe succeeded");
+        meter.CreateObservableGauge(RingVersion, () => rings.Current.Version, description: "Version of the ring snapshot in use");
+    }
+
+    private static int CountUp(TokenRing ring, NodeLiveness liveness)
+    {
+        var up = 0;
+        foreach (var node in ring.Nodes)
+        {
+            if (liveness.StatusOf(node.NodeId) == NodeStatuses.Up)
+            {
+                up++;
+            }
+        }
+        return up;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Ring;
+
+namespace PairDb.Coordinator.Topology;
+
+public sealed partial class NodeRegistry
+{
+    /// <summary>
+    /// Registers a node. In this version a node joins NORMAL at once (initial cluster formation: no
+    /// data moves), recorded as a completed bootstrap in pending_changes; streaming bootstrap replaces
+    /// this with BOOTSTRAPPING and a job. Idempotent: the same id, host and port again returns the
+    /// existing node; the same id or address with different details is AlreadyExists.
+    /// </summary>
+    public async Task<NodeWithChange> AddAsync(NodeRegistration request, CancellationToken cancellationToken)
+    {
+        var registration = Normalize(request);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockMembershipAsync(db, cancellationToken);
+        var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
+
+        foreach (var row in rows)
+        {
+            if (string.Equals(row.NodeId, registration.NodeId, StringComparison.Ordinal))
+            {
+                if (string.Equals(row.Host, registration.Host, StringComparison.OrdinalIgnoreCase) && row.GrpcPort == registration.GrpcPort)
+                {
+                    return new NodeWithChange(row, await LatestChangeAsync(db, row.NodeId, cancellationToken));
+                }
+                throw new MembershipException(MembershipFailure.AlreadyExists,
+                    $"storage node '{row.NodeId}' already exists at {row.Host}:{row.GrpcPort}; remove it first to register it at {registration.Host}:{registration.GrpcPort}");
+            }
+            if (string.Equals(row.Host, registration.Host, StringComparison.OrdinalIgnoreCase) && row.GrpcPort == registration.GrpcPort)
+            {
+                throw new MembershipException(MembershipFailure.AlreadyExists,
+                    $"{registration.Host}:{registration.GrpcPort} is already registered as storage node '{row.NodeId}'");
+            }
+        }
+
+        var holders = new List<RingNode>();
+        foreach (var row in rows)
+        {
+            // A leaving node's tokens are about to disappear: balance against the ring that will remain.
+            if (row.State != NodeStates.Leaving)
+            {
+                holders.Add(RingBuilder.ToNode(row));
+            }
+        }
+        var tokens = TokenAllocator.Allocate(registration.NodeId, registration.VirtualNodes, holders, _ringOptions.Value.ReplicationFactor);
+        var now = Now();
+        var node = new StorageNodeRecord
+        {
+            NodeId = registration.NodeId,
+            Host = registration.Host,
+            GrpcPort = registration.GrpcPort,
+            HttpPort = registration.HttpPort,
+            VirtualNodes = registration.VirtualNodes,
+            Tokens = TokenBits.ToStored(tokens),
+            State = NodeStates.Normal,
+            Status = NodeStatuses.Unknown,
+            CapacityGb = registration.CapacityGb,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var change = new PendingChangeRecord
+        {
+            ChangeId = Guid.CreateVersion7(now).ToString(),
+            Type = ChangeTypes.Bootstrap,
+            NodeId = registration.NodeId,
+            Status = ChangeStatuses.Completed,
+            Progress = 100,
+            StartTime = now,
+            CompletedAt = now,
+            UpdatedAt = now,
+            Details = JsonSerializer.Serialize(new { mode = "immediate", virtual_nodes = registration.VirtualNodes, ring_size_before = rows.Count }),
+        };
+        db.StorageNodes.Add(node);
+        db.PendingChanges.Add(change);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogNodeAdded(node.NodeId, node.Host, node.GrpcPort, node.VirtualNodes, node.State);
+        await ReloadAsync(CancellationToken.None);
+        return new NodeWithChange(node, change);
+    }
+
+    private NodeRegistration Normalize(NodeRegistration request)
+    {
+        var options = _ringOptions.Value;
+        if (!Contracts.Versioning.NodeIds.IsValid(request.NodeId))
+        {
+            throw Invalid($"node_id '{request.NodeId}' is invalid: it must be 1..128 printable ASCII characters (no spaces)");
+        }
+        if (string.IsNullOrWhiteSpace(request.Host) || request.Host.Length > 255 || Uri.CheckHostName(request.Host) == UriHostNameType.Unknown)
+        {
+            throw Invalid($"host '{request.Host}' is not a valid DNS name or IP address");
+        }
+        if (request.GrpcPort is < 1 or > 65535)
+        {
+            throw Invalid($"port {request.GrpcPort} is not in 1..65535");
+        }
+        if (request.HttpPort is < 0 or > 65535)
+        {
+            throw Invalid($"http_port {request.HttpPort} is not in 1..65535 (0 means {NodeRegistration.DefaultHttpPort})");
+        }
+        if (request.VirtualNodes < 0 || request.VirtualNodes > options.MaxVirtualNodes)
+        {
+            throw Invalid($"virtual_nodes {request.VirtualNodes} is not in 1..{options.MaxVirtualNodes} (0 means {options.DefaultVirtualNodes})");
+        }
+        if (request.CapacityGb is < 0)
+        {
+            throw Invalid($"capacity_gb {request.CapacityGb} is negative");
+        }
+        return request with
+        {
+            HttpPort = request.HttpPort == 0 ? NodeRegistration.DefaultHttpPort : request.HttpPort,
+            VirtualNodes = request.VirtualNodes == 0 ? options.DefaultVirtualNodes : request.VirtualNodes,
+        };
+    }
+
+    private static MembershipException Invalid(string message) => new(MembershipFailure.Invalid, message);
+}

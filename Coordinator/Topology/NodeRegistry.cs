@@ -1,0 +1,134 @@
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Ring;
+
+namespace PairDb.Coordinator.Topology;
+
+/// <summary>
+/// The storage_nodes table and the ring built from it. Every membership change runs in one
+/// transaction holding a PostgreSQL advisory lock, so coordinators sharing a database apply changes
+/// one at a time and allocate tokens against the same ring; after committing, the registry
+/// publishes the new ring to <see cref="RingProvider"/> at once.
+/// </summary>
+public sealed partial class NodeRegistry
+{
+    /// <summary>Key of the transaction-scoped advisory lock serializing membership changes ("pairdb" in ASCII).</summary>
+    private const long MembershipLockKey = 0x706169726462;
+
+    private readonly IDbContextFactory<PairDbContext> _contexts;
+    private readonly RingProvider _rings;
+    private readonly IOptions<RingOptions> _ringOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NodeRegistry> _logger;
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private ulong _publishedFingerprint;
+
+    public NodeRegistry(
+        IDbContextFactory<PairDbContext> contexts,
+        RingProvider rings,
+        IOptions<RingOptions> ringOptions,
+        TimeProvider time,
+        ILogger<NodeRegistry> logger)
+    {
+        _contexts = contexts;
+        _rings = rings;
+        _ringOptions = ringOptions;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Every node, oldest registration first (the runbook's <c>ORDER BY created_at</c>).</summary>
+    public async Task<IReadOnlyList<StorageNodeRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        return await db.StorageNodes.AsNoTracking()
+            .OrderBy(n => n.CreatedAt).ThenBy(n => n.NodeId)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The node and its current (or else latest) topology change; NotFound when unknown.</summary>
+    public async Task<NodeWithChange> GetAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var node = await db.StorageNodes.AsNoTracking().SingleOrDefaultAsync(n => n.NodeId == nodeId, cancellationToken)
+            ?? throw NotFound(nodeId);
+        var change = await LatestChangeAsync(db, nodeId, cancellationToken);
+        return new NodeWithChange(node, change);
+    }
+
+    /// <summary>
+    /// Re-reads storage_nodes and publishes a new ring if anything that places keys changed (another
+    /// coordinator's change, or a hand edit). Returns the current ring. Reloads are serialized and
+    /// each reads after the caller's commit, so a stale read can never be published after a fresh one.
+    /// </summary>
+    public async Task<TokenRing> ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _reloadGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
+            return PublishIfChanged(rows);
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    private TokenRing PublishIfChanged(List<StorageNodeRecord> rows)
+    {
+        var fingerprint = Fingerprint(rows);
+        var current = _rings.Current;
+        if (current.Version != 0 && fingerprint == _publishedFingerprint)
+        {
+            return current;
+        }
+        var ring = _rings.Publish(rows);
+        _publishedFingerprint = fingerprint;
+        LogRingPublished(ring.Version, ring.Members.Count, ring.Nodes.Count, ring.TokenCount);
+        return ring;
+    }
+
+    /// <summary>A hash of what placement depends on (not status or timestamps), independent of row order.</summary>
+    private static ulong Fingerprint(List<StorageNodeRecord> rows)
+    {
+        var sorted = new List<StorageNodeRecord>(rows);
+        sorted.Sort((a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
+        var hash = new XxHash64();
+        foreach (var row in sorted)
+        {
+            hash.Append(Encoding.UTF8.GetBytes($"{row.NodeId}\0{row.Host}\0{row.GrpcPort}\0{row.HttpPort}\0{row.State}\0{row.Draining}\0"));
+            foreach (var token in row.Tokens)
+            {
+                hash.Append(BitConverter.GetBytes(token));
+            }
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    private static async Task<PendingChangeRecord?> LatestChangeAsync(PairDbContext db, string nodeId, CancellationToken cancellationToken) =>
+        await db.PendingChanges.AsNoTracking()
+            .Where(c => c.NodeId == nodeId)
+            .OrderByDescending(c => c.Status == ChangeStatuses.InProgress)
+            .ThenByDescending(c => c.StartTime)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private static async Task LockMembershipAsync(PairDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MembershipLockKey})", cancellationToken);
+
+    /// <summary>Now, truncated to PostgreSQL's microsecond precision so replies equal what is stored.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
+    private static MembershipException NotFound(string nodeId) =>
+        new(MembershipFailure.NotFound, $"storage node '{nodeId}' is not registered");
+}

@@ -1,0 +1,55 @@
+using System.Reflection;
+using Grpc.Net.Client;
+using PairDb.Client.Tooling;
+using PairDb.Contracts.Grpc;
+using PairDb.Coordinator.Tests.Support;
+using PairDb.Testing;
+
+namespace PairDb.Coordinator.Tests.Hosting;
+
+/// <summary>The coordinator as operators run it: its own process, started with --migrate on a fresh database.</summary>
+public sealed class CoordinatorProcessTests
+{
+    [Test]
+    public async Task Start_WithMigrateOnFreshDatabase_AnswersListStorageNodesAndRunbookSql()
+    {
+        await using var database = await MetadataDatabase.CreateAsync(migrate: false);
+        using var directory = TestDirectory.Create();
+        var ports = FreePort.Next(2);
+        var spec = new HostSpec
+        {
+            Name = "coordinator",
+            AssemblyPath = LocateCoordinator(),
+            Arguments =
+            [
+                "--migrate",
+                $"--ConnectionStrings:Metadata={database.ConnectionString}",
+                "--PairDb:Coordinator:ListenAddress=127.0.0.1",
+                $"--PairDb:Coordinator:GrpcPort={ports[0]}",
+                $"--PairDb:Coordinator:HttpPort={ports[1]}",
+            ],
+            HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
+            LogPath = directory.Combine("coordinator.log"),
+        };
+        await using var host = await HostLauncher.StartAsync(spec);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[0]}");
+        var client = new CoordinatorService.CoordinatorServiceClient(channel);
+
+        var empty = await client.ListStorageNodesAsync(new ListStorageNodesRequest());
+        Assert.That(empty.Nodes, Is.Empty);
+        await client.AddStorageNodeAsync(new AddStorageNodeRequest { NodeId = "storage-node-1", Host = "127.0.0.1", Port = 1 });
+        var listed = await client.ListStorageNodesAsync(new ListStorageNodesRequest());
+        Assert.That(listed.Nodes.Select(n => n.NodeId), Is.EqualTo(new[] { "storage-node-1" }));
+        var rows = await database.QueryAsync(RunbookSql.NodeStates);
+        Assert.That(rows.Single()["node_id"], Is.EqualTo("storage-node-1"));
+        Assert.That(host.ReadLogTail(200), Does.Contain("Applied metadata migrations"));
+    }
+
+    private static string LocateCoordinator()
+    {
+        var configuration = typeof(CoordinatorProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "Configuration").Value!;
+        var root = HostAssemblies.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
+        return HostAssemblies.Locate(root, HostKind.Coordinator, configuration);
+    }
+}
