@@ -12,7 +12,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     public const string CoordinatorClientId = "pairdb-coordinator";
     private static readonly Metadata TrustedHeader = new() { { "x-pairdb-client-id", CoordinatorClientId } };
     private readonly string _assembly;
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private IReadOnlyDictionary<string, string> _settings;
     private HostProcess? _host;
     private GrpcChannel _channel;
 
@@ -52,6 +52,14 @@ internal sealed class ClusterNode : IAsyncDisposable
         _host = await HostLauncher.StartAsync(Spec());
         _channel.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+    }
+
+    /// <summary>Stops the node and starts it again on the same ports and data with other extra settings.</summary>
+    public async Task RestartWithAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        await StopAsync();
+        _settings = settings;
+        await StartAsync();
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
