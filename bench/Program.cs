@@ -1,3 +1,4 @@
+using PairDb.Bench.Cluster;
 using PairDb.Bench.Engine;
 
 // `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
@@ -18,6 +19,15 @@ switch (args[0])
         }
 
         return new EngineBenchmark(options, Console.Out).Run();
+    case "cluster":
+        if (!ClusterBenchOptions.TryParse(args.AsSpan(1), out var clusterOptions, out var clusterError))
+        {
+            Console.Error.WriteLine(clusterError);
+            Console.Error.WriteLine(ClusterBenchOptions.Usage);
+            return 2;
+        }
+
+        return await new ClusterBenchmark(clusterOptions, Console.Out).RunAsync();
     default:
         Console.Error.WriteLine($"unknown bench suite '{args[0]}'");
         Console.Error.WriteLine(EngineBenchOptions.Usage);
