@@ -32,6 +32,18 @@ public sealed class ReplicationOptions
     /// <summary>How long an open breaker skips its node before letting one probe call through. Default 5 seconds.</summary>
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Coalesce concurrent CoordinatedWrite / ReplicaWrite / Read calls to one node into batch RPCs
+    /// (one engine write and one group commit per batch). Default true.
+    /// </summary>
+    public bool CoalesceCalls { get; set; } = true;
+
+    /// <summary>Batch RPCs of one kind in flight per node; more calls wait for the next batch. Default 2.</summary>
+    public int BatchConcurrency { get; set; } = 2;
+
+    /// <summary>Most calls in one batch RPC. Default 128.</summary>
+    public int MaxBatchSize { get; set; } = 128;
+
     /// <summary>Header naming the caller to storage nodes. Default <c>x-pairdb-client-id</c> (the node's default).</summary>
     public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
 
@@ -75,6 +87,10 @@ public sealed class ReplicationOptionsValidator : IValidateOptions<ReplicationOp
         if (options.BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             failures.Add($"{P}BreakerBreakDuration {options.BreakerBreakDuration} must be at least 500 ms");
+        }
+        if (options.BatchConcurrency < 1 || options.MaxBatchSize < 1)
+        {
+            failures.Add($"{P}BatchConcurrency {options.BatchConcurrency} and {P}MaxBatchSize {options.MaxBatchSize} must be at least 1");
         }
         if (string.IsNullOrWhiteSpace(options.ClientIdHeader) || string.IsNullOrWhiteSpace(options.ClientId))
         {

@@ -22,25 +22,42 @@ public sealed class ReplicaClients
     private readonly Metadata _headers;
     private readonly ConcurrentDictionary<string, (GrpcChannel Channel, StorageService.StorageServiceClient Client)> _clients =
         new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NodeBatchers> _batchers = new(StringComparer.Ordinal);
+    private readonly bool _coalesce;
+    private readonly int _batchConcurrency;
+    private readonly int _maxBatch;
 
     public ReplicaClients(NodeChannelPool channels, NodePipelineRegistry pipelines, IOptions<ReplicationOptions> options)
     {
         _channels = channels;
         _pipelines = pipelines;
         _headers = new Metadata { { options.Value.ClientIdHeader, options.Value.ClientId } };
+        _coalesce = options.Value.CoalesceCalls;
+        _batchConcurrency = options.Value.BatchConcurrency;
+        _maxBatch = options.Value.MaxBatchSize;
     }
 
-    public ValueTask<CoordinatedWriteReply> CoordinatedWriteAsync(RingNode node, CoordinatedWriteRequest request) =>
+    /// <summary>A coordinated write; coalesced with concurrent ones to the same node when <see cref="ReplicationOptions.CoalesceCalls"/>.</summary>
+    public Task<CoordinatedWriteReply> CoordinatedWriteAsync(RingNode node, CoordinatedWriteRequest request) =>
+        _coalesce ? Batchers(node.NodeId).Coordinated.CallAsync(node, request) : CoordinatedWriteOneAsync(node, request).AsTask();
+
+    public Task<ReplicaWriteReply> ReplicaWriteAsync(RingNode node, ReplicaWriteRequest request) =>
+        _coalesce ? Batchers(node.NodeId).Replica.CallAsync(node, request) : ReplicaWriteOneAsync(node, request).AsTask();
+
+    public Task<ReadReply> ReadAsync(RingNode node, ReadRequest request) =>
+        _coalesce ? Batchers(node.NodeId).Read.CallAsync(node, request) : ReadOneAsync(node, request).AsTask();
+
+    private ValueTask<CoordinatedWriteReply> CoordinatedWriteOneAsync(RingNode node, CoordinatedWriteRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
             static async (s, ct) => await s.Client.CoordinatedWriteAsync(s.Request, s.Headers, cancellationToken: ct),
             (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
 
-    public ValueTask<ReplicaWriteReply> ReplicaWriteAsync(RingNode node, ReplicaWriteRequest request) =>
+    private ValueTask<ReplicaWriteReply> ReplicaWriteOneAsync(RingNode node, ReplicaWriteRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
             static async (s, ct) => await s.Client.ReplicaWriteAsync(s.Request, s.Headers, cancellationToken: ct),
             (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
 
-    public ValueTask<ReadReply> ReadAsync(RingNode node, ReadRequest request) =>
+    private ValueTask<ReadReply> ReadOneAsync(RingNode node, ReadRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
             static async (s, ct) => await s.Client.ReadAsync(s.Request, s.Headers, cancellationToken: ct),
             (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
@@ -66,4 +83,60 @@ public sealed class ReplicaClients
         _clients[node.NodeId] = (channel, client);
         return client;
     }
+
+    private NodeBatchers Batchers(string nodeId) =>
+        _batchers.TryGetValue(nodeId, out var batchers) ? batchers : _batchers.GetOrAdd(nodeId, CreateBatchers);
+
+    private NodeBatchers CreateBatchers(string nodeId) => new(
+        new CallBatcher<CoordinatedWriteRequest, CoordinatedWriteReply>(SendCoordinatedAsync, _batchConcurrency, _maxBatch),
+        new CallBatcher<ReplicaWriteRequest, ReplicaWriteReply>(SendReplicaAsync, _batchConcurrency, _maxBatch),
+        new CallBatcher<ReadRequest, ReadReply>(SendReadAsync, _batchConcurrency, _maxBatch));
+
+    private async ValueTask<IReadOnlyList<(CoordinatedWriteReply?, OperationError?)>> SendCoordinatedAsync(RingNode node, List<CoordinatedWriteRequest> items)
+    {
+        var request = new BatchCoordinatedWriteRequest();
+        request.Items.AddRange(items);
+        var reply = await _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
+            static async (s, ct) => await s.Client.BatchCoordinatedWriteAsync(s.Request, s.Headers, cancellationToken: ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+        var results = new (CoordinatedWriteReply?, OperationError?)[reply.Results.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = (reply.Results[i].Ok, reply.Results[i].Error);
+        }
+        return results;
+    }
+
+    private async ValueTask<IReadOnlyList<(ReplicaWriteReply?, OperationError?)>> SendReplicaAsync(RingNode node, List<ReplicaWriteRequest> items)
+    {
+        var request = new BatchReplicaWriteRequest();
+        request.Items.AddRange(items);
+        var reply = await BatchReplicaWriteAsync(node, request, CancellationToken.None);
+        var results = new (ReplicaWriteReply?, OperationError?)[reply.Results.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = (reply.Results[i].Ok, reply.Results[i].Error);
+        }
+        return results;
+    }
+
+    private async ValueTask<IReadOnlyList<(ReadReply?, OperationError?)>> SendReadAsync(RingNode node, List<ReadRequest> items)
+    {
+        var request = new BatchReadRequest();
+        request.Items.AddRange(items);
+        var reply = await _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
+            static async (s, ct) => await s.Client.BatchReadAsync(s.Request, s.Headers, cancellationToken: ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+        var results = new (ReadReply?, OperationError?)[reply.Results.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = (reply.Results[i].Ok, reply.Results[i].Error);
+        }
+        return results;
+    }
+
+    private sealed record NodeBatchers(
+        CallBatcher<CoordinatedWriteRequest, CoordinatedWriteReply> Coordinated,
+        CallBatcher<ReplicaWriteRequest, ReplicaWriteReply> Replica,
+        CallBatcher<ReadRequest, ReadReply> Read);
 }

@@ -33,7 +33,8 @@ public readonly record struct ReplicaFailure(ErrorCode Code, bool MaybeApplied, 
                 var code = rpc.StatusCode == StatusCode.DeadlineExceeded ? ErrorCode.Timeout : ErrorCode.NodeNotReady;
                 return new ReplicaFailure(code, true, $"{rpc.StatusCode}: {rpc.Status.Detail}");
             case PairDbException pairDb:
-                return new ReplicaFailure(pairDb.Code, false, pairDb.Message);
+                // INTERNAL from a node may come after a partial apply; any other code is a refusal.
+                return new ReplicaFailure(pairDb.Code, pairDb.Code == ErrorCode.Internal, pairDb.Message);
             default:
                 return new ReplicaFailure(ErrorCode.Internal, true, exception.Message);
         }
