@@ -35,12 +35,16 @@ internal sealed class CallBatcher<TRequest, TReply>
         return pending.Reply.Task;
     }
 
+    /// <summary>
+    /// The single reader: waits for a free slot, then takes everything queued (up to the batch size).
+    /// Nothing in the loop can throw but the channel itself, and it is never completed.
+    /// </summary>
     private async Task PumpAsync()
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            await _slots.WaitAsync();
+            await _slots.WaitAsync().ConfigureAwait(false);
             var batch = new List<Pending>();
             while (batch.Count < _maxBatch && reader.TryRead(out var pending))
             {
