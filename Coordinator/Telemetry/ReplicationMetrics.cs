@@ -12,6 +12,7 @@ public sealed class ReplicationMetrics
     public const string HintsCleanupDeletedTotal = "hints_cleanup_deleted_total";
     public const string HintsDroppedTotal = "hints_dropped_total";
     public const string QuorumFailuresTotal = "quorum_failures_total";
+    public const string ValidationDurationSeconds = "validation_duration_seconds";
     public const string TargetNodeLabel = "target_node_id";
     public const string OperationLabel = "operation";
     public const string ErrorCodeLabel = "error_code";
@@ -23,6 +24,7 @@ public sealed class ReplicationMetrics
     private readonly Counter<long> _hintsCleanupDeleted;
     private readonly Counter<long> _hintsDropped;
     private readonly Counter<long> _quorumFailures;
+    private readonly Histogram<double> _validation;
 
     public ReplicationMetrics(IMeterFactory meters)
     {
@@ -34,7 +36,10 @@ public sealed class ReplicationMetrics
         _hintsCleanupDeleted = meter.CreateCounter<long>(HintsCleanupDeletedTotal, description: "Hints deleted by cleanup process");
         _hintsDropped = meter.CreateCounter<long>(HintsDroppedTotal, description: "Hints not stored because their target node reached the hint cap");
         _quorumFailures = meter.CreateCounter<long>(QuorumFailuresTotal, description: "Client requests that failed for want of replicas (QUORUM_NOT_MET or TIMEOUT)");
+        _validation = meter.CreateHistogram<double>(ValidationDurationSeconds, unit: "s", description: "Time spent validating a KeyValueService request");
     }
+
+    public void Validated(long startTimestamp) => _validation.Record(System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 
     public void ReadRepaired(int replicas) => _readRepair.Add(replicas);
 

@@ -79,6 +79,7 @@ public sealed class QuorumTests
         Assert.That(tenant, Is.EqualTo(ErrorCode.InvalidTenantId));
         Assert.That(key, Is.EqualTo(ErrorCode.KeyTooLarge));
         Assert.That(context, Is.EqualTo(ErrorCode.InvalidVectorClock));
+        Assert.That(await _cluster.MetricsAsync(), Does.Contain("validation_duration_seconds"), "validation is measured on the coordinator too");
     }
 
     [Test]

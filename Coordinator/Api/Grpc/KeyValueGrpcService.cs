@@ -79,7 +79,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private async Task<PutReply> PutAsync(PutRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
     {
         var tenant = call.ResolveTenant(request.TenantId);
-        _validator.ValidateWrite(tenant, request.Key.Span, request.Value.Span, request.Context.Span, call.Trusted).ThrowIfInvalid();
+        var validationStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        var validation = _validator.ValidateWrite(tenant, request.Key.Span, request.Value.Span, request.Context.Span, call.Trusted);
+        _metrics.Validated(validationStart);
+        validation.ThrowIfInvalid();
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var expiresAt = request.HasTtlSeconds && request.TtlSeconds > 0
             ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
@@ -92,7 +95,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private async Task<DeleteReply> DeleteAsync(DeleteRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
     {
         var tenant = call.ResolveTenant(request.TenantId);
-        _validator.ValidateDelete(tenant, request.Key.Span, request.Context.Span, call.Trusted).ThrowIfInvalid();
+        var validationStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        var validation = _validator.ValidateDelete(tenant, request.Key.Span, request.Context.Span, call.Trusted);
+        _metrics.Validated(validationStart);
+        validation.ThrowIfInvalid();
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var versions = await _writer.WriteAsync(
             new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0), w, cancellationToken);
@@ -102,7 +108,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private async Task<GetReply> GetAsync(GetRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
     {
         var tenant = call.ResolveTenant(request.TenantId);
-        _validator.ValidateRead(tenant, request.Key.Span, call.Trusted).ThrowIfInvalid();
+        var validationStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        var validation = _validator.ValidateRead(tenant, request.Key.Span, call.Trusted);
+        _metrics.Validated(validationStart);
+        validation.ThrowIfInvalid();
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
         var set = await _reader.ReadAsync(tenant, request.Key, r, cancellationToken);
         return ToReply(set, _time.GetUtcNow().ToUnixTimeMilliseconds());
