@@ -28,7 +28,7 @@ public static class StatusCommand
                 coordinatorError = ErrorReport.Describe(e);
             }
         }
-        var rows = await BuildRowsAsync(state, registered);
+        var rows = await BuildRowsAsync(state, registered, coordinatorError is null);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new
@@ -58,14 +58,14 @@ public static class StatusCommand
         return CliApp.Ok;
     }
 
-    private static async Task<List<NodeRow>> BuildRowsAsync(ClusterState state, IReadOnlyList<StorageNodeInfo> registered)
+    private static async Task<List<NodeRow>> BuildRowsAsync(ClusterState state, IReadOnlyList<StorageNodeInfo> registered, bool coordinatorAnswered)
     {
         var rows = new List<NodeRow>();
         foreach (var local in state.Nodes)
         {
             var info = registered.FirstOrDefault(n => n.NodeId == local.Id);
             rows.Add(new NodeRow(local.Id, "127.0.0.1", local.GrpcPort, local.HttpPort, local.Process?.Pid, ProcessIdentity.IsRunning(local.Process),
-                info is null ? "UNREGISTERED" : Formats.State(info.State), info is null ? "UNKNOWN" : Formats.Status(info.Status), null));
+                info is not null ? Formats.State(info.State) : coordinatorAnswered ? "UNREGISTERED" : "UNKNOWN", info is null ? "UNKNOWN" : Formats.Status(info.Status), null));
         }
         foreach (var info in registered)
         {
