@@ -14,7 +14,21 @@ public static partial class CoordinatorHost
         LogRingOptions(logger, ring.ReplicationFactor, ring.DefaultVirtualNodes, ring.MaxVirtualNodes, ring.RefreshInterval);
         LogProbeOptions(logger, probe.Interval, probe.Timeout, probe.FailureThreshold);
         LogMetadataOptions(logger, metadata.Redacted());
+        var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+        LogReplicationOptions(logger, replication.DefaultReadQuorum, replication.DefaultWriteQuorum, replication.ReplicaTimeout,
+            replication.BreakerFailureRatio, replication.BreakerMinimumThroughput, replication.BreakerBreakDuration, replication.ClientId);
+        var hints = services.GetRequiredService<IOptions<HintOptions>>().Value;
+        LogHintOptions(logger, hints.ReplayInterval, hints.ReplayBatchSize, hints.ReplayRatePerSecond, hints.MaxReplayAttempts,
+            hints.Ttl, hints.CleanupInterval, hints.MaxHintsPerNode);
     }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
+        Message = "Replication options default_r={DefaultR} default_w={DefaultW} replica_timeout={ReplicaTimeout} breaker_failure_ratio={FailureRatio} breaker_minimum_throughput={MinimumThroughput} breaker_break_duration={BreakDuration} client_id={ClientId}")]
+    private static partial void LogReplicationOptions(ILogger logger, int defaultR, int defaultW, TimeSpan replicaTimeout, double failureRatio, int minimumThroughput, TimeSpan breakDuration, string clientId);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information,
+        Message = "Hint options replay_interval={ReplayInterval} replay_batch_size={BatchSize} replay_rate_per_second={Rate} max_replay_attempts={MaxAttempts} ttl={Ttl} cleanup_interval={CleanupInterval} max_hints_per_node={MaxPerNode}")]
+    private static partial void LogHintOptions(ILogger logger, TimeSpan replayInterval, int batchSize, int rate, int maxAttempts, TimeSpan ttl, TimeSpan cleanupInterval, long maxPerNode);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "Coordinator options listen_address={ListenAddress} grpc_port={GrpcPort} http_port={HttpPort}")]

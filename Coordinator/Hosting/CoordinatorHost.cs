@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Api.Grpc;
 using PairDb.Coordinator.Api.Http;
 using PairDb.Coordinator.Data;
@@ -18,6 +19,9 @@ namespace PairDb.Coordinator.Hosting;
 /// <summary>Builds the coordinator web application: options, services, ports, endpoints.</summary>
 public static partial class CoordinatorHost
 {
+    /// <summary>Request validation limits for KeyValueService (key, value, context sizes; trusted clients).</summary>
+    public const string ValidationSection = CoordinatorHostOptions.Section + ":Validation";
+
     /// <summary>The switch that applies migrations before serving.</summary>
     public const string MigrateSwitch = "--migrate";
 
@@ -28,8 +32,10 @@ public static partial class CoordinatorHost
         ConfigureOptions(builder);
         ConfigureKestrel(builder);
         ConfigureServices(builder.Services);
+        ConfigureDataPath(builder.Services, builder.Configuration);
         var app = builder.Build();
         app.MapGrpcService<CoordinatorGrpcService>();
+        app.MapGrpcService<KeyValueGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapNodeEndpoints();
@@ -84,6 +90,12 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<RingOptions>, RingOptionsValidator>();
         services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
         services.AddSingleton<IValidateOptions<MetadataOptions>, MetadataOptionsValidator>();
+        services.AddOptions<ReplicationOptions>().Bind(configuration.GetSection(ReplicationOptions.Section)).ValidateOnStart();
+        services.AddOptions<HintOptions>().Bind(configuration.GetSection(HintOptions.Section)).ValidateOnStart();
+        services.AddOptions<ValidationOptions>().Bind(configuration.GetSection(ValidationSection)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReplicationOptions>, ReplicationOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HintOptions>, HintOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ValidationOptions>, ValidationOptionsValidator>();
     }
 
     /// <summary>

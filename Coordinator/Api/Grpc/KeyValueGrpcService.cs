@@ -1,0 +1,148 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using PairDb.Contracts.Errors;
+using PairDb.Contracts.Grpc;
+using PairDb.Contracts.Validation;
+using PairDb.Contracts.Versioning;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Replication;
+using PairDb.Coordinator.Telemetry;
+
+namespace PairDb.Coordinator.Api.Grpc;
+
+/// <summary>
+/// pairdb.KeyValueService: validates, resolves the tenant and the quorum, then runs the quorum
+/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo.
+/// </summary>
+public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
+{
+    private readonly QuorumWriter _writer;
+    private readonly QuorumReader _reader;
+    private readonly RequestValidator _validator;
+    private readonly ReplicationMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly int _n;
+    private readonly int _defaultR;
+    private readonly int _defaultW;
+
+    public KeyValueGrpcService(
+        QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time)
+    {
+        _writer = writer;
+        _reader = reader;
+        _validator = validator;
+        _metrics = metrics;
+        _time = time;
+        _n = placement.ReplicationFactor;
+        _defaultR = replication.Value.DefaultReadQuorum;
+        _defaultW = replication.Value.DefaultWriteQuorum;
+    }
+
+    public override async Task<PutReply> Put(PutRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await PutAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
+        }
+        catch (PairDbException e)
+        {
+            throw Fail("put", e);
+        }
+    }
+
+    public override async Task<GetReply> Get(GetRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await GetAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
+        }
+        catch (PairDbException e)
+        {
+            throw Fail("get", e);
+        }
+    }
+
+    public override async Task<DeleteReply> Delete(DeleteRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await DeleteAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
+        }
+        catch (PairDbException e)
+        {
+            throw Fail("delete", e);
+        }
+    }
+
+    private async Task<PutReply> PutAsync(PutRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
+    {
+        var tenant = call.ResolveTenant(request.TenantId);
+        _validator.ValidateWrite(tenant, request.Key.Span, request.Value.Span, request.Context.Span, call.Trusted).ThrowIfInvalid();
+        var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
+        var expiresAt = request.HasTtlSeconds && request.TtlSeconds > 0
+            ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
+            : 0;
+        var versions = await _writer.WriteAsync(
+            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt), w, cancellationToken);
+        return new PutReply { Context = ContextOf(versions) };
+    }
+
+    private async Task<DeleteReply> DeleteAsync(DeleteRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
+    {
+        var tenant = call.ResolveTenant(request.TenantId);
+        _validator.ValidateDelete(tenant, request.Key.Span, request.Context.Span, call.Trusted).ThrowIfInvalid();
+        var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
+        var versions = await _writer.WriteAsync(
+            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0), w, cancellationToken);
+        return new DeleteReply { Context = ContextOf(versions) };
+    }
+
+    private async Task<GetReply> GetAsync(GetRequest request, KeyValueCallContext call, CancellationToken cancellationToken)
+    {
+        var tenant = call.ResolveTenant(request.TenantId);
+        _validator.ValidateRead(tenant, request.Key.Span, call.Trusted).ThrowIfInvalid();
+        var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
+        var set = await _reader.ReadAsync(tenant, request.Key, r, cancellationToken);
+        return ToReply(set, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>
+    /// Live siblings plus concurrent tombstones (so a client sees that a delete raced its value),
+    /// without expired ones; KEY_NOT_FOUND when none is live.
+    /// </summary>
+    private static GetReply ToReply(SiblingSet set, long nowUnixMs)
+    {
+        if (!set.HasLiveSibling(nowUnixMs))
+        {
+            PairDbException.Throw(ErrorCode.KeyNotFound, "the key has no live value");
+        }
+        var reply = new GetReply { Context = UnsafeByteOperations.UnsafeWrap(VersionVectorFormat.ToArray(set.Context)) };
+        foreach (var sibling in set.Siblings)
+        {
+            if (sibling.IsTombstone)
+            {
+                reply.Siblings.Add(new Contracts.Grpc.Sibling { Tombstone = true });
+            }
+            else if (sibling.IsLiveAt(nowUnixMs))
+            {
+                reply.Siblings.Add(new Contracts.Grpc.Sibling
+                {
+                    Value = UnsafeByteOperations.UnsafeWrap(sibling.Value),
+                    ExpiresAtUnixMs = sibling.ExpiresAtUnixMs,
+                });
+            }
+        }
+        return reply;
+    }
+
+    private static ByteString ContextOf(ByteString versions) =>
+        UnsafeByteOperations.UnsafeWrap(VersionVectorFormat.ToArray(SiblingSetFormat.Parse(versions.Span).Context));
+
+    private RpcException Fail(string operation, PairDbException e)
+    {
+        Count(operation, e);
+        return e.ToRpcException();
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using PairDb.Contracts.Validation;
+using PairDb.Coordinator.Jobs;
+using PairDb.Coordinator.Replication;
+using PairDb.Coordinator.Replication.Hints;
+using PairDb.Coordinator.Telemetry;
+
+namespace PairDb.Coordinator.Hosting;
+
+public static partial class CoordinatorHost
+{
+    /// <summary>The quorum path, hinted handoff and their Quartz jobs.</summary>
+    private static void ConfigureDataPath(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
+        services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<NodePipelineRegistry>();
+        services.AddSingleton<ReplicaClients>();
+        services.AddSingleton<ReplicaPlacement>();
+        services.AddSingleton<QuorumWriter>();
+        services.AddSingleton<QuorumReader>();
+        services.AddSingleton<ReadRepairer>();
+        services.AddSingleton<HintDatabase>();
+        services.AddSingleton<HintBacklog>();
+        services.AddSingleton<HintWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<HintWriter>());
+        services.AddSingleton<HintReplayer>();
+        services.AddCoordinatorJobs(configuration);
+    }
+}

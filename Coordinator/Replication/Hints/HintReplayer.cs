@@ -1,0 +1,187 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PairDb.Contracts.Errors;
+using PairDb.Contracts.Grpc;
+using PairDb.Coordinator.Nodes;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Telemetry;
+
+namespace PairDb.Coordinator.Replication.Hints;
+
+/// <summary>
+/// Delivers stored hints to their targets once healthy (UP or not yet probed, breaker closed):
+/// batches of due hints in arrival order go out as one BatchReplicaWrite each (a DVV merge on the
+/// node, so a hint delivered twice, or after newer writes, changes nothing); delivered hints are
+/// deleted, failed ones get replay_count + 1, last_error and a doubled backoff, and after
+/// MaxReplayAttempts they stay in the table for inspection (runbook 5.4). Paced per target at
+/// ReplayRatePerSecond. Hints of several coordinators may be replayed by each: harmless, for the
+/// same reason.
+/// </summary>
+public sealed partial class HintReplayer(
+    HintDatabase database, HintBacklog backlog, ReplicaClients clients, NodePipelineRegistry pipelines, NodeLiveness liveness,
+    RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, TimeProvider time, ILogger<HintReplayer> logger)
+{
+    private readonly HintOptions _options = options.Value;
+
+    /// <summary>One pass over every target with hints; returns how many hints were delivered.</summary>
+    public async Task<int> ReplayAsync(CancellationToken cancellationToken)
+    {
+        var counts = await CountAsync(cancellationToken);
+        backlog.Reset(counts);
+        var ring = rings.Current;
+        var delivered = 0;
+        foreach (var (target, _) in counts)
+        {
+            if (!ring.TryGetNode(target, out var node) || liveness.IsDown(target) || pipelines.IsOpen(target))
+            {
+                continue;
+            }
+            delivered += await ReplayTargetAsync(node, cancellationToken);
+        }
+        return delivered;
+    }
+
+    private async Task<int> ReplayTargetAsync(RingNode node, CancellationToken cancellationToken)
+    {
+        var delivered = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var hints = await LoadDueAsync(node.NodeId, cancellationToken);
+            if (hints.Count == 0)
+            {
+                break;
+            }
+            var started = time.GetTimestamp();
+            var request = new BatchReplicaWriteRequest();
+            foreach (var hint in hints)
+            {
+                request.Items.Add(new ReplicaWriteRequest { TenantId = hint.TenantId, Key = UnsafeByteOperations.UnsafeWrap(hint.Key), Versions = UnsafeByteOperations.UnsafeWrap(hint.Payload) });
+            }
+            var succeeded = new List<long>(hints.Count);
+            var failed = new List<(long Id, string Error)>();
+            try
+            {
+                var reply = await clients.BatchReplicaWriteAsync(node, request, cancellationToken);
+                for (var i = 0; i < hints.Count; i++)
+                {
+                    var result = i < reply.Results.Count ? reply.Results[i] : null;
+                    if (result is { ResultCase: ReplicaWriteResult.ResultOneofCase.Ok })
+                    {
+                        succeeded.Add(hints[i].Id);
+                    }
+                    else
+                    {
+                        failed.Add((hints[i].Id, result?.Error is { } error ? $"{error.Reason}: {error.Message}" : "no result"));
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var reason = ReplicaFailure.From(e).ToString();
+                foreach (var hint in hints)
+                {
+                    failed.Add((hint.Id, reason));
+                }
+            }
+            await DeleteAsync(succeeded, cancellationToken);
+            await MarkFailedAsync(failed, cancellationToken);
+            backlog.Release(node.NodeId, succeeded.Count);
+            if (succeeded.Count > 0)
+            {
+                metrics.HintReplayed(node.NodeId, succeeded.Count);
+                delivered += succeeded.Count;
+            }
+            if (failed.Count > 0)
+            {
+                metrics.HintFailed(node.NodeId, failed.Count);
+                LogReplayFailed(logger, node.NodeId, failed.Count, failed[0].Error);
+                break;
+            }
+            // Pacing: a batch of b hints takes at least b / rate seconds, so a returning node sees a
+            // steady trickle, not the whole backlog at once.
+            var budget = TimeSpan.FromSeconds((double)hints.Count / _options.ReplayRatePerSecond) - time.GetElapsedTime(started);
+            if (budget > TimeSpan.Zero)
+            {
+                await Task.Delay(budget, time, cancellationToken);
+            }
+        }
+        if (delivered > 0)
+        {
+            LogReplayed(logger, node.NodeId, delivered);
+        }
+        return delivered;
+    }
+
+    private async Task<Dictionary<string, long>> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT target_node_id, COUNT(*) FROM hints GROUP BY target_node_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    private async Task<List<StoredHint>> LoadDueAsync(string target, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT hint_id, tenant_id, key, payload FROM hints " +
+            "WHERE target_node_id = $1 AND replay_count < $2 AND next_attempt_at <= now() ORDER BY hint_id LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = target });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.MaxReplayAttempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.ReplayBatchSize });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var hints = new List<StoredHint>(_options.ReplayBatchSize);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hints.Add(new StoredHint(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        return hints;
+    }
+
+    private async Task DeleteAsync(List<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        await using var command = database.DataSource.CreateCommand("DELETE FROM hints WHERE hint_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task MarkFailedAsync(List<(long Id, string Error)> failed, CancellationToken cancellationToken)
+    {
+        if (failed.Count == 0)
+        {
+            return;
+        }
+        var ids = new long[failed.Count];
+        var errors = new string[failed.Count];
+        for (var i = 0; i < failed.Count; i++)
+        {
+            (ids[i], errors[i]) = failed[i];
+        }
+        // Backoff doubles per failure: RetryBackoff, 2x, 4x, ...
+        await using var command = database.DataSource.CreateCommand(
+            "UPDATE hints AS h SET replay_count = h.replay_count + 1, last_error = f.error, " +
+            "next_attempt_at = now() + $3 * power(2, h.replay_count) " +
+            "FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE h.hint_id = f.id");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        command.Parameters.Add(new NpgsqlParameter { Value = errors });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.RetryBackoff });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 330, Level = LogLevel.Information, Message = "Hints replayed target_node_id={TargetNodeId} count={Count}")]
+    private static partial void LogReplayed(ILogger logger, string targetNodeId, int count);
+
+    [LoggerMessage(EventId = 331, Level = LogLevel.Warning, Message = "Hint replay failed target_node_id={TargetNodeId} count={Count} error={Error}")]
+    private static partial void LogReplayFailed(ILogger logger, string targetNodeId, int count, string error);
+
+    private sealed record StoredHint(long Id, string TenantId, byte[] Key, byte[] Payload);
+}

@@ -1,0 +1,6 @@
+using Google.Protobuf;
+
+namespace PairDb.Coordinator.Replication;
+
+/// <summary>A validated client write (a put, or a delete when <see cref="Tombstone"/>), tenant already resolved.</summary>
+public sealed record WriteCommand(string TenantId, ByteString Key, ByteString Value, bool Tombstone, ByteString Context, long ExpiresAtUnixMs);

@@ -1,0 +1,142 @@
+using System.Reflection;
+using Grpc.Net.Client;
+using Npgsql;
+using PairDb.Client.Tooling;
+using PairDb.Contracts.Grpc;
+using PairDb.Testing;
+
+namespace PairDb.Integration.Tests.Support;
+
+/// <summary>
+/// A real cluster for one test fixture: a fresh database on the assembly's PostgreSQL, a
+/// coordinator process started with --migrate, and three storage node processes registered with it.
+/// Timings are shortened (probe, breaker, replay) so failures are noticed within a second or two.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public const string Tenant = "tenant-a";
+    private readonly PostgresDatabase _database;
+    private readonly TestDirectory _directory;
+    private readonly HostProcess _coordinator;
+    private readonly GrpcChannel _channel;
+
+    private TestCluster(PostgresDatabase database, TestDirectory directory, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
+    {
+        _database = database;
+        _directory = directory;
+        _coordinator = coordinator;
+        CoordinatorHttpPort = httpPort;
+        Nodes = nodes;
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        KeyValue = new KeyValueService.KeyValueServiceClient(_channel);
+    }
+
+    public KeyValueService.KeyValueServiceClient KeyValue { get; }
+
+    public ClusterNode[] Nodes { get; }
+
+    public int CoordinatorHttpPort { get; }
+
+    /// <summary>
+    /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
+    /// <paramref name="coordinatorSettings"/> overrides coordinator settings.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(
+        IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? nodeSettings = null,
+        IReadOnlyDictionary<string, string>? coordinatorSettings = null)
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        var directory = TestDirectory.Create("cluster");
+        var root = HostAssemblies.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
+        var configuration = typeof(TestCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+        var nodeAssembly = HostAssemblies.Locate(root, HostKind.StorageNode, configuration);
+        var starts = new Task<ClusterNode>[3];
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var settings = nodeSettings?.GetValueOrDefault(i) ?? new Dictionary<string, string>();
+            starts[i] = ClusterNode.StartAsync($"storage-node-{i + 1}", directory.Combine($"node-{i + 1}"), nodeAssembly, settings);
+        }
+        var ports = FreePort.Next(2);
+        var coordinator = await HostLauncher.StartAsync(new HostSpec
+        {
+            Name = "coordinator",
+            AssemblyPath = HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
+            Arguments = CoordinatorArguments(database.ConnectionString, ports[0], ports[1], coordinatorSettings),
+            HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
+            LogPath = directory.Combine("coordinator.log"),
+        });
+        var nodes = await Task.WhenAll(starts);
+        var cluster = new TestCluster(database, directory, coordinator, ports[0], ports[1], nodes);
+        var admin = new CoordinatorService.CoordinatorServiceClient(cluster._channel);
+        foreach (var node in nodes)
+        {
+            await admin.AddStorageNodeAsync(new AddStorageNodeRequest
+            {
+                NodeId = node.NodeId, Host = "127.0.0.1", Port = (uint)node.GrpcPort, HttpPort = (uint)node.HttpPort,
+            });
+        }
+        return cluster;
+    }
+
+    public async Task<long> HintCountAsync(string? targetNodeId = null) =>
+        await ScalarAsync<long>(targetNodeId is null
+            ? "SELECT COUNT(*) FROM hints"
+            : $"SELECT COUNT(*) FROM hints WHERE target_node_id = '{targetNodeId}'");
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The coordinator's /metrics text.</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{CoordinatorHttpPort}/metrics");
+    }
+
+    public string CoordinatorLog() => _coordinator.ReadLogTail(300);
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _coordinator.DisposeAsync();
+        foreach (var node in Nodes)
+        {
+            await node.DisposeAsync();
+        }
+        await _database.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static List<string> CoordinatorArguments(string connectionString, int grpcPort, int httpPort, IReadOnlyDictionary<string, string>? overrides)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Metadata"] = connectionString,
+            ["PairDb:Coordinator:ListenAddress"] = "127.0.0.1",
+            ["PairDb:Coordinator:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PairDb:Coordinator:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PairDb:HealthProbe:Interval"] = "00:00:00.250",
+            ["PairDb:HealthProbe:Timeout"] = "00:00:00.500",
+            ["PairDb:Replication:ReplicaTimeout"] = "00:00:01",
+            ["PairDb:Replication:BreakerBreakDuration"] = "00:00:01",
+            ["PairDb:Hints:ReplayInterval"] = "00:00:00.500",
+            ["PairDb:Hints:RetryBackoff"] = "00:00:00.200",
+            ["PairDb:Hints:ReplayRatePerSecond"] = "50000",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        var arguments = new List<string> { "--migrate" };
+        foreach (var (key, value) in settings)
+        {
+            arguments.Add($"--{key}={value}");
+        }
+        return arguments;
+    }
+}
