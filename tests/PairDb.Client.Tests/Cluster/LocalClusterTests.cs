@@ -103,6 +103,41 @@ public sealed class LocalClusterTests
         Assert.That(after.Where(p => p.Key != "node-2"), Is.EquivalentTo(before.Where(p => p.Key != "node-2")));
     }
 
+    [Test, Order(5)]
+    public async Task PutThenGet_ThroughTheCoordinator_PrintsTheValue()
+    {
+        var put = await RunAsync("put", "t1", "k1", "v1");
+        var get = await RunAsync("get", "t1", "k1");
+
+        Assert.That(put.ExitCode, Is.EqualTo(0), put.ToString());
+        Assert.That(get.ExitCode, Is.EqualTo(0), get.ToString());
+        Assert.That(get.Out.Split('\n')[0], Is.EqualTo("v1"));
+    }
+
+    [Test, Order(6)]
+    public async Task NodeKill_WritesAtW2_StillSucceedAndReadBack()
+    {
+        var kill = await RunAsync("node", "kill", "node-3");
+        Assert.That(kill.ExitCode, Is.EqualTo(0), kill.ToString());
+
+        for (var i = 0; i < 5; i++)
+        {
+            var put = await RunAsync("put", "t1", $"after-kill-{i}", $"value-{i}", "--w", "2");
+            Assert.That(put.ExitCode, Is.EqualTo(0), put.ToString());
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            var get = await RunAsync("get", "t1", $"after-kill-{i}", "--json");
+            Assert.That(get.ExitCode, Is.EqualTo(0), get.ToString());
+            using var json = JsonDocument.Parse(get.Out);
+            Assert.That(json.RootElement.GetProperty("siblings")[0].GetProperty("value").GetString(), Is.EqualTo($"value-{i}"));
+        }
+
+        var restart = await RunAsync("node", "restart", "node-3");
+        Assert.That(restart.ExitCode, Is.EqualTo(0), restart.ToString());
+        Assert.That(Node(await StatusAsync(), "node-3").GetProperty("status").GetString(), Is.EqualTo("UP"));
+    }
+
     [Test, Order(9)]
     public async Task Down_StopsEveryProcessUpStarted_NoPidLeft()
     {
