@@ -12,13 +12,14 @@ public sealed partial class LocalCluster
     /// </summary>
     public async Task<IReadOnlyList<string>> DownAsync(CancellationToken cancellationToken = default)
     {
-        using var held = ClusterLock.Acquire(DataDirectory);
-        var state = LoadState();
         var stopped = new List<string>();
-        if (state is null)
+        if (!File.Exists(Path.Combine(DataDirectory, ClusterState.FileName)))
         {
+            // Nothing was ever started here; taking the lock would create the directory.
             return stopped;
         }
+        using var held = ClusterLock.Acquire(DataDirectory);
+        var state = LoadState()!;
         var nodeStops = new List<(NodeProcess Node, Task<bool> Stop)>();
         foreach (var node in state.Nodes)
         {
