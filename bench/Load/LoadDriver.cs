@@ -15,7 +15,7 @@ public static class LoadDriver
 
         var run = new Run(phase);
         var gen0 = GC.CollectionCount(0);
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpuStart = cpu.Take();
         run.Start = Stopwatch.GetTimestamp();
         run.Deadline = phase.Duration is { } duration ? run.Start + (long)(duration.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
@@ -52,7 +52,7 @@ public static class LoadDriver
             Latency = latency,
             Cpu = usage,
             Gen0Collections = GC.CollectionCount(0) - gen0,
-            AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated,
             FirstError = phase.Errors.Message,
         };
     }

@@ -15,7 +15,7 @@ public sealed class NodeBenchmark(NodeBenchOptions options, TextWriter output)
         var failed = false;
         if (options.Target is { } target)
         {
-            failed = !await RunOnAsync(target, options.Admin, [], "unknown (--target)", cancellationToken);
+            failed = !await RunOnAsync(target, options.Admin, [], "unknown", cancellationToken);
             return failed ? 1 : 0;
         }
 
