@@ -1,9 +1,11 @@
 using PairDb.Bench.Engine;
+using PairDb.Bench.Node;
 
 // `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine(EngineBenchOptions.Usage);
+    Console.Error.WriteLine(NodeBenchOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -18,6 +20,8 @@ switch (args[0])
         }
 
         return new EngineBenchmark(options, Console.Out).Run();
+    case "node":
+        return await NodeSuite.RunAsync(args.AsSpan(1).ToArray());
     default:
         Console.Error.WriteLine($"unknown bench suite '{args[0]}'");
         Console.Error.WriteLine(EngineBenchOptions.Usage);
