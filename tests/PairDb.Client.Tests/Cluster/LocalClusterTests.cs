@@ -138,6 +138,20 @@ public sealed class LocalClusterTests
         Assert.That(Node(await StatusAsync(), "node-3").GetProperty("status").GetString(), Is.EqualTo("UP"));
     }
 
+    [TestCase("nodes", "list", "nodes")]
+    [TestCase("changes", null, "changes")]
+    [TestCase("hints", null, "targets")]
+    [TestCase("health", "node-1", "disk_usage_percent")]
+    [Order(7)]
+    public async Task Json_ReadCommands_PrintOneParsableObject(string command, string? argument, string property)
+    {
+        var run = await RunAsync(argument is null ? [command, "--json"] : [command, argument, "--json"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.That(json.RootElement.TryGetProperty(property, out _), Is.True, run.Out);
+    }
+
     [Test, Order(9)]
     public async Task Down_StopsEveryProcessUpStarted_NoPidLeft()
     {
