@@ -63,6 +63,7 @@ internal sealed partial class CommitLogWriter
             List<PendingRotation> rotations;
             long endPosition;
             bool stopping;
+            bool forced;
             lock (AppendLock)
             {
                 while (!_stopping && !ShouldFlush(lastSync))
@@ -82,6 +83,8 @@ internal sealed partial class CommitLogWriter
                 }
 
                 stopping = _stopping;
+                forced = _syncRequested;
+                _syncRequested = false;
                 buffer = _active;
                 length = _activeLength;
                 rotations = _activeRotations;
@@ -101,7 +104,7 @@ internal sealed partial class CommitLogWriter
             {
                 WriteOut(buffer, length, rotations);
                 rotations.Clear();
-                var syncDue = _syncMode || stopping || Environment.TickCount64 - lastSync >= _periodicIntervalMs;
+                var syncDue = _syncMode || stopping || forced || Environment.TickCount64 - lastSync >= _periodicIntervalMs;
                 if (syncDue && endPosition > Volatile.Read(ref _durablePosition))
                 {
                     SyncAndPublish(endPosition, length);
@@ -134,9 +137,9 @@ internal sealed partial class CommitLogWriter
 
     private bool ShouldFlush(long lastSync)
     {
-        if (_syncMode)
+        if (_syncMode || _syncRequested)
         {
-            return _activeLength > 0;
+            return _activeLength > 0 || _syncRequested;
         }
 
         var due = Environment.TickCount64 - lastSync >= _periodicIntervalMs;

@@ -37,6 +37,7 @@ internal sealed partial class CommitLogWriter : IDisposable
     private long _virtualSegmentOffset;
     private long _virtualSegmentId;
     private bool _flusherWaiting;
+    private bool _syncRequested;
     private int _appendersWaiting;
     private bool _stopping;
     private volatile Exception? _failure;
@@ -125,6 +126,25 @@ internal sealed partial class CommitLogWriter : IDisposable
         }
 
         return _appendedPosition;
+    }
+
+    /// <summary>Writes and fsyncs everything appended so far, whatever the durability mode, and returns once it is durable.</summary>
+    public void SyncAppended()
+    {
+        long position;
+        lock (AppendLock)
+        {
+            ThrowIfFailed();
+            position = _appendedPosition;
+            _syncRequested = true;
+            if (_flusherWaiting)
+            {
+                _flusherWaiting = false;
+                Monitor.Pulse(AppendLock);
+            }
+        }
+
+        WaitDurable(position);
     }
 
     public void Dispose()

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace PairDb.Engine.MemTable;
+
+/// <summary>
+/// Bump allocator over unmanaged chunks. Memtables live here rather than in managed arrays so that filling one
+/// (64 MiB by default) neither triggers full GCs nor makes the GC mark anything, and so nodes link by raw pointer.
+/// Nothing is freed individually. The chunks are freed by the finalizer of the owning memtable's arena, which runs
+/// only once no version, snapshot or iterator can reach the memtable, hence no pointer into it can still be used.
+/// One writer at a time (the engine's write lock); memory handed out is 8-byte aligned and not zeroed.
+/// </summary>
+internal sealed unsafe class NativeArena
+{
+    private readonly int _chunkSize;
+    private readonly List<nint> _chunks = [];
+    private byte* _next;
+    private byte* _end;
+    private long _allocatedBytes;
+
+    public NativeArena(int chunkSize)
+    {
+        _chunkSize = chunkSize;
+    }
+
+    ~NativeArena()
+    {
+        foreach (var chunk in _chunks)
+        {
+            NativeMemory.Free((void*)chunk);
+        }
+    }
+
+    /// <summary>Bytes taken from chunks so far (including alignment padding).</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
+
+    public byte* Allocate(int size)
+    {
+        size = (size + 7) & ~7;
+        var p = _next;
+        if (size > _end - p)
+        {
+            p = AllocateSlow(size);
+        }
+        else
+        {
+            _next = p + size;
+        }
+
+        Volatile.Write(ref _allocatedBytes, _allocatedBytes + size);
+        return p;
+    }
+
+    private byte* AllocateSlow(int size)
+    {
+        if (size > _chunkSize / 4)
+        {
+            // A big record gets a chunk of its own so the current chunk's tail is not wasted.
+            var own = (byte*)NativeMemory.Alloc((nuint)size);
+            _chunks.Add((nint)own);
+            return own;
+        }
+
+        var chunk = (byte*)NativeMemory.Alloc((nuint)_chunkSize);
+        _chunks.Add((nint)chunk);
+        _next = chunk + size;
+        _end = chunk + _chunkSize;
+        return chunk;
+    }
+}
