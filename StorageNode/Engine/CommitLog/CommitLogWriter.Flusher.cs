@@ -64,6 +64,7 @@ internal sealed partial class CommitLogWriter
             long endPosition;
             bool stopping;
             bool forced;
+            CommitLogBatch batch;
             lock (AppendLock)
             {
                 while (!_stopping && !ShouldFlush(lastSync))
@@ -86,6 +87,8 @@ internal sealed partial class CommitLogWriter
                 forced = _syncRequested;
                 _syncRequested = false;
                 buffer = _active;
+                batch = _activeBatch;
+                _activeBatch = new CommitLogBatch();
                 length = _activeLength;
                 rotations = _activeRotations;
                 endPosition = _appendedPosition;
@@ -114,6 +117,11 @@ internal sealed partial class CommitLogWriter
                 {
                     lastSync = Environment.TickCount64;
                 }
+
+                if (syncDue)
+                {
+                    batch.Complete(null);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
@@ -124,6 +132,7 @@ internal sealed partial class CommitLogWriter
                     Monitor.PulseAll(AppendLock);
                 }
 
+                batch.Complete(ex);
                 FailWaiters(ex);
                 return;
             }
@@ -216,6 +225,11 @@ internal sealed partial class CommitLogWriter
 
     private void FailWaiters(Exception failure)
     {
+        lock (AppendLock)
+        {
+            _activeBatch.Complete(failure);
+        }
+
         lock (_durableLock)
         {
             Monitor.PulseAll(_durableLock);

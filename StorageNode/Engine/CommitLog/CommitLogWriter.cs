@@ -38,6 +38,7 @@ internal sealed partial class CommitLogWriter : IDisposable
     private long _virtualSegmentId;
     private bool _flusherWaiting;
     private bool _syncRequested;
+    private CommitLogBatch _activeBatch = new();
     private int _appendersWaiting;
     private bool _stopping;
     private volatile Exception? _failure;
@@ -76,6 +77,12 @@ internal sealed partial class CommitLogWriter : IDisposable
     public object AppendLock { get; } = new();
 
     public long CurrentSegmentId => Volatile.Read(ref _virtualSegmentId);
+
+    /// <summary>
+    /// The group-commit batch that records committed now belong to; in sync mode its <see cref="CommitLogBatch.Wait"/>
+    /// returns once they are fdatasync'ed. Caller holds <see cref="AppendLock"/>.
+    /// </summary>
+    public CommitLogBatch ActiveBatch => _activeBatch;
 
     /// <summary>
     /// Reserves room for a record of <paramref name="payloadLength"/> bytes and returns the span the caller

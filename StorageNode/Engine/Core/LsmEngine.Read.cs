@@ -127,13 +127,8 @@ public sealed partial class LsmEngine
 
     private static bool FindInMemTable(SkipListMemTable memTable, long sequence, ReadOnlySpan<byte> key, ulong hash, ref LookupResult result)
     {
-        if (!memTable.MayContain(hash))
-        {
-            return false;
-        }
-
-        var node = memTable.Seek(key, sequence);
-        if (node == 0 || !memTable.KeyOf(node).SequenceEqual(key))
+        var node = memTable.FindNewest(hash, key, sequence);
+        if (node == 0)
         {
             return false;
         }

@@ -7,7 +7,7 @@ namespace PairDb.Engine.MemTable;
 /// (64 MiB by default) neither triggers full GCs nor makes the GC mark anything, and so nodes link by raw pointer.
 /// Nothing is freed individually. The chunks are freed by the finalizer of the owning memtable's arena, which runs
 /// only once no version, snapshot or iterator can reach the memtable, hence no pointer into it can still be used.
-/// One writer at a time (the engine's write lock); memory handed out is 8-byte aligned and not zeroed.
+/// One writer at a time (the engine's write lock); memory handed out is not zeroed.
 /// </summary>
 internal sealed unsafe class NativeArena
 {
@@ -33,9 +33,11 @@ internal sealed unsafe class NativeArena
     /// <summary>Bytes taken from chunks so far (including alignment padding).</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
-    public byte* Allocate(int size)
+    public byte* Allocate(int size) => AllocateUnaligned((size + 7) & ~7);
+
+    /// <summary>As <see cref="Allocate"/> for callers that read unaligned; keeps 8-byte alignment only if every size is a multiple of 8.</summary>
+    public byte* AllocateUnaligned(int size)
     {
-        size = (size + 7) & ~7;
         var p = _next;
         if (size > _end - p)
         {
@@ -50,18 +52,34 @@ internal sealed unsafe class NativeArena
         return p;
     }
 
+    /// <summary>A block of its own, not counted in <see cref="AllocatedBytes"/>, freed with the arena.</summary>
+    public byte* AllocateDedicated(int size)
+    {
+        return NewChunk(size);
+    }
+
+    private byte* NewChunk(int size)
+    {
+        var chunk = (byte*)NativeMemory.Alloc((nuint)size);
+        _chunks.Add((nint)chunk);
+        if ((ulong)(chunk + size) >> MemTableHashIndex.AddressBits != 0)
+        {
+            // Every mainstream 64-bit OS hands out user addresses below 2^47/2^48; the point index relies on it.
+            throw new InvalidOperationException("memtable memory was allocated above the 48-bit address range");
+        }
+
+        return chunk;
+    }
+
     private byte* AllocateSlow(int size)
     {
         if (size > _chunkSize / 4)
         {
             // A big record gets a chunk of its own so the current chunk's tail is not wasted.
-            var own = (byte*)NativeMemory.Alloc((nuint)size);
-            _chunks.Add((nint)own);
-            return own;
+            return AllocateDedicated(size);
         }
 
-        var chunk = (byte*)NativeMemory.Alloc((nuint)_chunkSize);
-        _chunks.Add((nint)chunk);
+        var chunk = NewChunk(_chunkSize);
         _next = chunk + size;
         _end = chunk + _chunkSize;
         return chunk;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using PairDb.Engine.Format;
@@ -29,8 +28,7 @@ internal sealed unsafe class SkipListMemTable
     private readonly NativeArena _index = new(IndexChunkBytes);
     private readonly NativeArena _records = new(RecordChunkBytes);
     private readonly byte* _head;
-    private readonly ulong[] _filter;
-    private readonly int _filterMask;
+    private readonly MemTableHashIndex _hashIndex;
     private int _height = 1;
     private uint _random = 0x9E3779B9;
     private long _count;
@@ -38,17 +36,15 @@ internal sealed unsafe class SkipListMemTable
     public SkipListMemTable(long id, long capacityBytes)
     {
         Id = id;
-        // ~1 bit per 8 bytes of memtable (about 20 bits per small entry): a blocked filter, one word per key.
-        var words = (int)Math.Min(1 << 24, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(64, capacityBytes / 512)));
-        _filter = new ulong[words];
-        _filterMask = words - 1;
+        // Sized for ~1 KiB entries at the start so a typical memtable grows its point index only a few times.
+        _hashIndex = new MemTableHashIndex(_index, (int)BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(capacityBytes / 1024, 1 << 12, 1 << 20)));
         _head = _index.Allocate(NextOffset + (8 * MaxHeight));
         new Span<byte>(_head, NextOffset + (8 * MaxHeight)).Clear();
     }
 
     public long Id { get; }
 
-    public long ApproximateBytes => _index.AllocatedBytes + _records.AllocatedBytes;
+    public long ApproximateBytes => _index.AllocatedBytes + _records.AllocatedBytes + _hashIndex.Bytes;
 
     public long Count => Volatile.Read(ref _count);
 
@@ -61,7 +57,7 @@ internal sealed unsafe class SkipListMemTable
     /// <summary>Adds one version. Caller holds the engine's write lock.</summary>
     public void Add(ReadOnlySpan<byte> key, long sequence, EntryKind kind, long expiresAtUnixMs, ReadOnlySpan<byte> value)
     {
-        var prefix = KeyPrefix(key);
+        var prefix = ByteKeyComparer.Prefix(key);
         var previous = stackalloc nint[MaxHeight];
         var x = _head;
         for (var level = _height - 1; level >= 0; level--)
@@ -95,9 +91,6 @@ internal sealed unsafe class SkipListMemTable
         var node = _index.Allocate(NextOffset + (8 * height));
         *(ulong*)(node + PrefixOffset) = prefix;
         *(byte**)(node + RecordOffset) = record;
-        // Filter bits go in before the node is linked; the link's volatile store publishes both.
-        var hash = BloomFilter.Hash(key);
-        _filter[(int)hash & _filterMask] |= FilterBits(hash);
         for (var level = 0; level < height; level++)
         {
             var before = (byte*)previous[level];
@@ -105,23 +98,42 @@ internal sealed unsafe class SkipListMemTable
             Volatile.Write(ref NextRef(before, level), (nint)node);
         }
 
+        // Only once the node is linked at level 0 may point lookups land on it and walk on to older versions.
+        _hashIndex.Set(BloomFilter.Hash(key), key, (nint)node);
+
         MinSequence = Math.Min(MinSequence, sequence);
         MaxSequence = Math.Max(MaxSequence, sequence);
         Volatile.Write(ref _count, _count + 1);
     }
 
-    /// <summary>False when <paramref name="key"/> (by its <see cref="BloomFilter.Hash"/>) is certainly not in this memtable.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool MayContain(ulong hash)
+    /// <summary>
+    /// Node of the newest version of <paramref name="key"/> at or below <paramref name="sequence"/>, or 0;
+    /// <paramref name="hash"/> is the key's <see cref="BloomFilter.Hash"/>.
+    /// </summary>
+    public nint FindNewest(ulong hash, ReadOnlySpan<byte> key, long sequence)
     {
-        var bits = FilterBits(hash);
-        return (Volatile.Read(ref _filter[(int)hash & _filterMask]) & bits) == bits;
+        var node = _hashIndex.Find(hash, key);
+        if (node == 0 || MemTableRecord.Sequence(RecordOf(node)) <= sequence)
+        {
+            return node;
+        }
+
+        // Versions of a key are adjacent, newest first: walk down to the snapshot.
+        while ((node = Next(node, 0)) != 0 && MemTableRecord.Key(RecordOf(node)).SequenceEqual(key))
+        {
+            if (MemTableRecord.Sequence(RecordOf(node)) <= sequence)
+            {
+                return node;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>First node at or after (key, sequence) in memtable order, or 0.</summary>
     public nint Seek(ReadOnlySpan<byte> key, long sequence)
     {
-        var prefix = KeyPrefix(key);
+        var prefix = ByteKeyComparer.Prefix(key);
         var x = _head;
         for (var level = Volatile.Read(ref _height) - 1; level >= 0; level--)
         {
@@ -156,24 +168,7 @@ internal sealed unsafe class SkipListMemTable
     public EntryKind KindOf(nint node) => MemTableRecord.Kind(RecordOf(node));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong KeyPrefix(ReadOnlySpan<byte> key)
-    {
-        if (key.Length >= 8)
-        {
-            return BinaryPrimitives.ReadUInt64BigEndian(key);
-        }
-
-        ulong prefix = 0;
-        for (var i = 0; i < key.Length; i++)
-        {
-            prefix |= (ulong)key[i] << (56 - (8 * i));
-        }
-
-        return prefix;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong FilterBits(ulong hash) => (1UL << (int)(hash >> 40)) | (1UL << (int)(hash >> 52)) | (1UL << (int)(hash >> 58));
+    internal static ReadOnlySpan<byte> KeyOfNode(nint node) => MemTableRecord.Key(RecordOf(node));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte* RecordOf(nint node) => *(byte**)((byte*)node + RecordOffset);
