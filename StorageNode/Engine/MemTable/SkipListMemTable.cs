@@ -36,8 +36,8 @@ internal sealed unsafe class SkipListMemTable
     public SkipListMemTable(long id, long capacityBytes)
     {
         Id = id;
-        // Sized for ~1 KiB entries at the start so a typical memtable grows its point index only a few times.
-        _hashIndex = new MemTableHashIndex(_index, (int)BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(capacityBytes / 1024, 1 << 12, 1 << 20)));
+        // Sized up front for entries of ~150 bytes, so a typical memtable never grows (rehashes) its point index.
+        _hashIndex = new MemTableHashIndex(_index, (int)BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(capacityBytes / 192, 1 << 9, 1 << 22)));
         _head = _index.Allocate(NextOffset + (8 * MaxHeight));
         new Span<byte>(_head, NextOffset + (8 * MaxHeight)).Clear();
     }

@@ -96,6 +96,7 @@ internal sealed unsafe partial class SSTableReader
         for (var block = FindBlock(key, snapshot); block >= 0 && block < _handles.Length; block++)
         {
             var data = ReadBlock(block);
+            data = data[SkipSmallerPrefixes(data, prefix)..];
             while (!data.IsEmpty)
             {
                 var size = DataBlockEntry.Parse(data, out var entry);
