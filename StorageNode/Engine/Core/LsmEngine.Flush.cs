@@ -151,6 +151,7 @@ public sealed partial class LsmEngine
         Volatile.Write(ref _flushedMemTableId, memTable.Id);
         SignalFlusher();
         EngineLog.MemtableFlushed(_logger, Sizes.Bytes(memTable.ApproximateBytes), memTable.Count, Sizes.Duration(Stopwatch.GetElapsedTime(started)), path);
+        memTable.Release(); // the engine's own reference; versions still reading it hold theirs
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ namespace PairDb.Engine.MemTable;
 /// <summary>
 /// Bump allocator over unmanaged chunks. Memtables live here rather than in managed arrays so that filling one
 /// (64 MiB by default) neither triggers full GCs nor makes the GC mark anything, and so nodes link by raw pointer.
-/// Nothing is freed individually. The chunks are freed by the finalizer of the owning memtable's arena, which runs
-/// only once no version, snapshot or iterator can reach the memtable, hence no pointer into it can still be used.
+/// Nothing is freed individually. The owning memtable frees all chunks when its last reference (engine or version)
+/// is released; the finalizer frees them if that never happens, which is safe because it runs only once nothing can
+/// reach the memtable, hence no pointer into it can still be used.
 /// One writer at a time (the engine's write lock); memory handed out is not zeroed.
 /// </summary>
 internal sealed unsafe class NativeArena
@@ -22,12 +23,26 @@ internal sealed unsafe class NativeArena
         _chunkSize = chunkSize;
     }
 
-    ~NativeArena()
+    // Backstop for a memtable that was never released (e.g. still active when the engine was disposed).
+    ~NativeArena() => FreeChunks();
+
+    /// <summary>Frees every chunk now. Only once nothing can read the arena any more; called at most once.</summary>
+    public void Free()
+    {
+        FreeChunks();
+        GC.SuppressFinalize(this);
+    }
+
+    private void FreeChunks()
     {
         foreach (var chunk in _chunks)
         {
             NativeMemory.Free((void*)chunk);
         }
+
+        _chunks.Clear();
+        _next = null;
+        _end = null;
     }
 
     /// <summary>Bytes taken from chunks so far (including alignment padding).</summary>

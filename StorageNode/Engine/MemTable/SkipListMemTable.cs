@@ -32,6 +32,7 @@ internal sealed unsafe class SkipListMemTable
     private int _height = 1;
     private uint _random = 0x9E3779B9;
     private long _count;
+    private int _references = 1;
 
     public SkipListMemTable(long id, long capacityBytes)
     {
@@ -53,6 +54,22 @@ internal sealed unsafe class SkipListMemTable
     public long MaxSequence { get; private set; }
 
     public bool IsEmpty => Count == 0;
+
+    /// <summary>Taken by every <see cref="Core.EngineVersion"/> that lists this memtable.</summary>
+    public void AddReference() => Interlocked.Increment(ref _references);
+
+    /// <summary>
+    /// Drops a reference: the creator's (the engine's, given up once the memtable is flushed) or a version's. The last
+    /// one frees the arenas, so no node, key or value of this memtable may be touched after it.
+    /// </summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _index.Free();
+            _records.Free();
+        }
+    }
 
     /// <summary>Adds one version. Caller holds the engine's write lock.</summary>
     public void Add(ReadOnlySpan<byte> key, long sequence, EntryKind kind, long expiresAtUnixMs, ReadOnlySpan<byte> value)

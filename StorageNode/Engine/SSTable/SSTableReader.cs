@@ -117,7 +117,7 @@ internal sealed unsafe partial class SSTableReader
                     result.Kind = entry.Kind;
                     result.Sequence = entry.Sequence;
                     result.ExpiresAtUnixMs = entry.ExpiresAtUnixMs;
-                    result.Value = entry.Kind == EntryKind.Tombstone ? null : entry.Value.ToArray();
+                    result.Value = entry.Value;
                     return true;
                 }
 
