@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace PairDb.Engine.MemTable;
 
@@ -112,9 +111,7 @@ internal sealed unsafe class MemTableHashIndex
     private Table NewTable(int slots)
     {
         var bytes = slots * sizeof(ulong);
-        var memory = _arena.AllocateDedicated(bytes);
-        NativeMemory.Clear(memory, (nuint)bytes);
-        return new Table((ulong*)memory, slots - 1);
+        return new Table((ulong*)_arena.AllocateDedicatedZeroed(bytes), slots - 1);
     }
 
     private sealed class Table(ulong* slots, int mask)

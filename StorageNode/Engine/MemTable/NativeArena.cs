@@ -67,15 +67,13 @@ internal sealed unsafe class NativeArena
         return p;
     }
 
-    /// <summary>A block of its own, not counted in <see cref="AllocatedBytes"/>, freed with the arena.</summary>
-    public byte* AllocateDedicated(int size)
-    {
-        return NewChunk(size);
-    }
+    /// <summary>A zeroed block of its own, not counted in <see cref="AllocatedBytes"/>, freed with the arena.</summary>
+    public byte* AllocateDedicatedZeroed(int size) => NewChunk(size, zeroed: true);
 
-    private byte* NewChunk(int size)
+    private byte* NewChunk(int size, bool zeroed)
     {
-        var chunk = (byte*)NativeMemory.Alloc((nuint)size);
+        // Zeroed big blocks come straight from fresh pages (calloc), so nothing clears them up front.
+        var chunk = (byte*)(zeroed ? NativeMemory.AllocZeroed((nuint)size) : NativeMemory.Alloc((nuint)size));
         _chunks.Add((nint)chunk);
         if ((ulong)(chunk + size) >> MemTableHashIndex.AddressBits != 0)
         {
@@ -91,10 +89,10 @@ internal sealed unsafe class NativeArena
         if (size > _chunkSize / 4)
         {
             // A big record gets a chunk of its own so the current chunk's tail is not wasted.
-            return AllocateDedicated(size);
+            return NewChunk(size, zeroed: false);
         }
 
-        var chunk = NewChunk(_chunkSize);
+        var chunk = NewChunk(_chunkSize, zeroed: false);
         _next = chunk + size;
         _end = chunk + _chunkSize;
         return chunk;
