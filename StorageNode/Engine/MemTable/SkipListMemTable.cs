@@ -16,7 +16,7 @@ namespace PairDb.Engine.MemTable;
 /// Order: key ascending, then sequence number descending, so the first node at or after (key, snapshot)
 /// is the newest version visible to that snapshot.
 /// </summary>
-internal sealed unsafe class SkipListMemTable
+internal sealed unsafe partial class SkipListMemTable
 {
     internal const int MaxHeight = 12;
     private const int IndexChunkBytes = 1 << 20;
@@ -54,22 +54,6 @@ internal sealed unsafe class SkipListMemTable
     public long MaxSequence { get; private set; }
 
     public bool IsEmpty => Count == 0;
-
-    /// <summary>Taken by every <see cref="Core.EngineVersion"/> that lists this memtable.</summary>
-    public void AddReference() => Interlocked.Increment(ref _references);
-
-    /// <summary>
-    /// Drops a reference: the creator's (the engine's, given up once the memtable is flushed) or a version's. The last
-    /// one frees the arenas, so no node, key or value of this memtable may be touched after it.
-    /// </summary>
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _references) == 0)
-        {
-            _index.Free();
-            _records.Free();
-        }
-    }
 
     /// <summary>Adds one version. Caller holds the engine's write lock.</summary>
     public void Add(ReadOnlySpan<byte> key, long sequence, EntryKind kind, long expiresAtUnixMs, ReadOnlySpan<byte> value)
@@ -121,52 +105,6 @@ internal sealed unsafe class SkipListMemTable
         MinSequence = Math.Min(MinSequence, sequence);
         MaxSequence = Math.Max(MaxSequence, sequence);
         Volatile.Write(ref _count, _count + 1);
-    }
-
-    /// <summary>
-    /// Node of the newest version of <paramref name="key"/> at or below <paramref name="sequence"/>, or 0;
-    /// <paramref name="hash"/> is the key's <see cref="BloomFilter.Hash"/>.
-    /// </summary>
-    public nint FindNewest(ulong hash, ReadOnlySpan<byte> key, long sequence)
-    {
-        var node = _hashIndex.Find(hash, key);
-        if (node == 0 || MemTableRecord.Sequence(RecordOf(node)) <= sequence)
-        {
-            return node;
-        }
-
-        // Versions of a key are adjacent, newest first: walk down to the snapshot.
-        while ((node = Next(node, 0)) != 0 && MemTableRecord.Key(RecordOf(node)).SequenceEqual(key))
-        {
-            if (MemTableRecord.Sequence(RecordOf(node)) <= sequence)
-            {
-                return node;
-            }
-        }
-
-        return 0;
-    }
-
-    /// <summary>First node at or after (key, sequence) in memtable order, or 0.</summary>
-    public nint Seek(ReadOnlySpan<byte> key, long sequence)
-    {
-        var prefix = ByteKeyComparer.Prefix(key);
-        var x = _head;
-        for (var level = Volatile.Read(ref _height) - 1; level >= 0; level--)
-        {
-            while (true)
-            {
-                var next = NextPtr(x, level);
-                if (next == null || Compare(next, prefix, key, sequence) >= 0)
-                {
-                    break;
-                }
-
-                x = next;
-            }
-        }
-
-        return (nint)NextPtr(x, 0);
     }
 
     public nint First() => (nint)NextPtr(_head, 0);
