@@ -95,9 +95,19 @@ public sealed class GoldenBytesTests
     {
         ulong[] hashes = [BloomFilter.Hash(Bytes.Of("a")), BloomFilter.Hash(Bytes.Of("b"))];
         var block = BloomFilter.Build(hashes, 10);
-        Assert.That(Bytes.Hex(block), Is.EqualTo("0208288888A0808007"));
+        Assert.That(Bytes.Hex(block), Is.EqualTo(
+            "2000000001000020400000002000000000020001000000002000000000000000" +
+            "000000880000000000000000000000000001800004000000000000000000004087"));
         var filter = BloomFilter.Parse(block)!;
         Assert.That(filter.MayContain(hashes[0]) && filter.MayContain(hashes[1]), Is.True);
+    }
+
+    [Test]
+    public void BloomFilter_ClassicLayoutBlock_StillFindsItsKeys()
+    {
+        // Written before the blocked layout: [bits][u8 probes], top bit clear.
+        var filter = BloomFilter.Parse(Convert.FromHexString("0208288888A0808007"))!;
+        Assert.That(filter.MayContain(BloomFilter.Hash(Bytes.Of("a"))) && filter.MayContain(BloomFilter.Hash(Bytes.Of("b"))), Is.True);
     }
 
     [Test]

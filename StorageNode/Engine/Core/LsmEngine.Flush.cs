@@ -25,6 +25,10 @@ public sealed partial class LsmEngine
             target = _nextMemTableId - 1;
         }
 
+        // The log's segments are created as the log writer reaches them; sync it so every segment holding the
+        // flushed records exists and shows as cleanable once this returns.
+        _log.SyncAppended();
+
         lock (_flushSignal)
         {
             while (Volatile.Read(ref _flushedMemTableId) < target && Volatile.Read(ref _current).Immutables.Length > 0)
@@ -147,6 +151,7 @@ public sealed partial class LsmEngine
         Volatile.Write(ref _flushedMemTableId, memTable.Id);
         SignalFlusher();
         EngineLog.MemtableFlushed(_logger, Sizes.Bytes(memTable.ApproximateBytes), memTable.Count, Sizes.Duration(Stopwatch.GetElapsedTime(started)), path);
+        memTable.Release(); // the engine's own reference; versions still reading it hold theirs
     }
 
     /// <summary>
@@ -155,7 +160,7 @@ public sealed partial class LsmEngine
     /// </summary>
     private static void WriteNewestVersions(SkipListMemTable memTable, SSTableWriter writer)
     {
-        var previous = 0;
+        nint previous = 0;
         for (var node = memTable.First(); node != 0; node = memTable.Next(node, 0))
         {
             if (previous != 0 && memTable.KeyOf(previous).SequenceEqual(memTable.KeyOf(node)))
