@@ -31,7 +31,12 @@ public sealed partial class LsmEngine
         durable?.Wait();
     }
 
-    /// <summary>As <see cref="Write"/>, but in sync mode waits for the group commit without blocking a thread.</summary>
+    /// <summary>
+    /// As <see cref="Write"/>, but in sync mode waits for the group commit without blocking a thread.
+    /// The batch is appended and visible to readers before this method returns; only the returned task
+    /// waits for durability. Callers may rely on that split (the storage node releases its per-key lock
+    /// before awaiting): a later write is logged after this one, so its own durability covers this one's.
+    /// </summary>
     public ValueTask WriteAsync(WriteBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
