@@ -187,6 +187,37 @@ public sealed class CompactionScenarioTests
     }
 
     [Test]
+    public async Task DynamicLevels_SmallDatabase_L0GoesStraightToLastLevelThenBaseMovesUp()
+    {
+        using var dir = new TempDirectory();
+        using var engine = LsmEngine.Open(CompactionOptions(dir, dynamicLevels: true, targetFileBytes: 32 << 10));
+        var value = new string('x', 100);
+        for (var table = 0; table < 4; table++)
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                engine.Put(Bytes.Of($"k{table}-{i:D4}"), Bytes.Of(value));
+            }
+
+            engine.Flush();
+        }
+
+        await engine.Compaction.TriggerAsync();
+
+        var status = engine.Compaction.GetStatus();
+        Assert.That(status.Levels[6].TableCount, Is.GreaterThan(0), "L0 compacts into the last level while it is small");
+        Assert.That(status.Levels.Take(6).Sum(l => l.TableCount), Is.Zero);
+        Assert.That(status.Levels[6].Bytes, Is.GreaterThan(64 << 10));
+        Assert.That(status.Levels[5].TargetBytes, Is.EqualTo(status.Levels[6].Bytes / 10), "the last level's size sets the targets above it");
+
+        PutFlush(engine, ("k0-0001", "new"));
+        await engine.Compaction.TriggerAsync();
+
+        Assert.That(engine.Compaction.GetStatus().Levels[5].TableCount, Is.EqualTo(1), "with the last level past the base size, L0 goes to L5");
+        Assert.That(ReadValue(engine, "k0-0001"), Is.EqualTo("new"));
+    }
+
+    [Test]
     public async Task Status_AfterCompaction_ReportsLevelsAndBytes()
     {
         using var dir = new TempDirectory();

@@ -6,7 +6,7 @@ namespace PairDb.Engine.Tests;
 /// <summary>Looks inside an engine's tables: every stored version, as "key@level:kind".</summary>
 internal static class EngineTestKit
 {
-    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null) => new()
+    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null, bool dynamicLevels = false) => new()
     {
         DataDirectory = dir.Path,
         MemtableSizeBytes = 1 << 20,
@@ -17,6 +17,7 @@ internal static class EngineTestKit
         Compaction = new CompactionOptions
         {
             Automatic = automatic,
+            DynamicLevelSizing = dynamicLevels,
             Level0Trigger = level0Trigger,
             BaseLevelSizeBytes = 64 << 10,
             TargetFileSizeBytes = targetFileBytes,

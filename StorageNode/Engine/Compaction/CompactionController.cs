@@ -67,13 +67,19 @@ public sealed class CompactionController
 
     private static CompactionJob? PickAllLevels(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy) =>
         levels[0].Length > 0
-            ? CompactionPicker.PickLevel0(levels, busy, "all-levels")
+            ? PickLevel0(engine, levels, busy, "all-levels")
             : CompactionPicker.Pick(engine.Options.Compaction, levels, busy, 1.0, "all-levels");
+
+    internal static CompactionJob? PickLevel0(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy, string reason)
+    {
+        CompactionPicker.Targets(engine.Options.Compaction, levels, out var baseLevel);
+        return CompactionPicker.PickLevel0(levels, busy, reason, baseLevel);
+    }
 
     private static CompactionJob? PickEverything(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy)
     {
         var all = new List<SSTableReader>();
-        var deepest = 1;
+        var deepest = engine.Options.Compaction.DynamicLevelSizing ? CompactionPicker.LastLevel : 1;
         for (var level = 0; level < levels.Length; level++)
         {
             all.AddRange(levels[level]);

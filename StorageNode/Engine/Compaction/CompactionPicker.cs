@@ -12,18 +12,59 @@ internal static class CompactionPicker
 {
     public static int LastLevel => SSTablePaths.MaxLevels - 1;
 
-    public static long TargetBytes(CompactionOptions options, int level)
+    /// <summary>
+    /// Size targets per level (index = level; 0 for L0 and for levels above the base level) and the base level, the
+    /// one L0 compacts into. Static sizing: base L1, targets base × ratio^(n-1). Dynamic sizing (RocksDB's
+    /// level_compaction_dynamic_level_bytes): the last level's actual size sets the targets upwards, divided by the
+    /// ratio per level, and the base level is the first whose target fits in the base size — so the last level always
+    /// holds about (ratio-1)/ratio of the data and small databases are just L0 plus the last level.
+    /// </summary>
+    public static long[] Targets(CompactionOptions options, SSTableReader[][] levels, out int baseLevel)
     {
-        var target = (double)options.BaseLevelSizeBytes;
-        for (var i = 1; i < level; i++)
+        var targets = new long[levels.Length];
+        if (!options.DynamicLevelSizing)
         {
-            target *= options.LevelSizeRatio;
+            baseLevel = 1;
+            var target = (double)options.BaseLevelSizeBytes;
+            for (var level = 1; level < levels.Length; level++, target *= options.LevelSizeRatio)
+            {
+                targets[level] = (long)Math.Min(target, long.MaxValue / 2);
+            }
+
+            return targets;
         }
 
-        return (long)Math.Min(target, long.MaxValue / 2);
+        var size = (double)Math.Max(Bytes(levels[LastLevel]), options.BaseLevelSizeBytes);
+        baseLevel = LastLevel;
+        targets[LastLevel] = (long)size;
+        while (baseLevel > 1 && size > options.BaseLevelSizeBytes)
+        {
+            size /= options.LevelSizeRatio;
+            baseLevel--;
+            targets[baseLevel] = (long)size;
+        }
+
+        return targets;
+    }
+
+    public static long Bytes(SSTableReader[] level)
+    {
+        long bytes = 0;
+        foreach (var table in level)
+        {
+            bytes += table.FileSize;
+        }
+
+        return bytes;
     }
 
     public static double Score(CompactionOptions options, SSTableReader[][] levels, int level)
+    {
+        var targets = Targets(options, levels, out _);
+        return Score(options, levels, targets, level);
+    }
+
+    private static double Score(CompactionOptions options, SSTableReader[][] levels, long[] targets, int level)
     {
         if (level == 0)
         {
@@ -35,22 +76,24 @@ internal static class CompactionPicker
             return 0;
         }
 
-        long bytes = 0;
-        foreach (var table in levels[level])
+        var bytes = Bytes(levels[level]);
+        if (targets[level] == 0)
         {
-            bytes += table.FileSize;
+            // Above the base level (the base moved down after data shrank): anything here moves down first.
+            return bytes == 0 ? 0 : 1 + (bytes / (double)options.BaseLevelSizeBytes);
         }
 
-        return bytes / (double)TargetBytes(options, level);
+        return bytes / (double)targets[level];
     }
 
     /// <summary>The best job whose score is at least <paramref name="minimumScore"/>, or null.</summary>
     public static CompactionJob? Pick(CompactionOptions options, SSTableReader[][] levels, HashSet<long> busy, double minimumScore, string reason)
     {
+        var targets = Targets(options, levels, out var baseLevel);
         Span<double> scores = stackalloc double[LastLevel];
         for (var level = 0; level < LastLevel; level++)
         {
-            scores[level] = Score(options, levels, level);
+            scores[level] = Score(options, levels, targets, level);
         }
 
         for (var attempt = 0; attempt < LastLevel; attempt++)
@@ -69,7 +112,7 @@ internal static class CompactionPicker
                 return null;
             }
 
-            var job = best == 0 ? PickLevel0(levels, busy, reason) : PickLevel(levels, best, busy, reason);
+            var job = best == 0 ? PickLevel0(levels, busy, reason, baseLevel) : PickLevel(levels, best, busy, reason);
             if (job is not null)
             {
                 return job;
@@ -81,8 +124,8 @@ internal static class CompactionPicker
         return null;
     }
 
-    /// <summary>Every L0 table (they overlap each other) with the L1 tables they overlap, into L1.</summary>
-    public static CompactionJob? PickLevel0(SSTableReader[][] levels, HashSet<long> busy, string reason)
+    /// <summary>Every L0 table (they overlap each other) with the base level's tables they overlap, into the base level.</summary>
+    public static CompactionJob? PickLevel0(SSTableReader[][] levels, HashSet<long> busy, string reason, int baseLevel)
     {
         var level0 = levels[0];
         if (level0.Length == 0 || AnyBusy(level0, busy))
@@ -91,13 +134,21 @@ internal static class CompactionPicker
         }
 
         Bounds(level0, out var smallest, out var largest);
-        var below = Overlapping(levels[1], smallest, largest);
-        if (AnyBusy(below, busy))
+        // Levels between L0 and the base are empty by construction, except right after the base moved down; their
+        // tables then join the job, keeping newer data above older.
+        var inputs = new List<SSTableReader>(level0);
+        for (var level = 1; level <= baseLevel; level++)
         {
-            return null;
+            var overlapping = Overlapping(levels[level], smallest, largest);
+            if (AnyBusy(overlapping, busy))
+            {
+                return null;
+            }
+
+            inputs.AddRange(overlapping);
         }
 
-        return new CompactionJob(0, 1, [.. level0, .. below], IsBottommost(levels, 1, smallest, largest), reason);
+        return new CompactionJob(0, baseLevel, [.. inputs], IsBottommost(levels, baseLevel, smallest, largest), reason);
     }
 
     /// <summary>The table of <paramref name="level"/> with the least overlap below per byte (least rewrite), with that overlap.</summary>

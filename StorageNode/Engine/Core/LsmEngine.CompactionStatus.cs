@@ -28,6 +28,7 @@ public sealed partial class LsmEngine
         try
         {
             var levels = new LevelStatus[version.Levels.Length];
+            var targets = CompactionPicker.Targets(_options.Compaction, version.Levels, out _);
             for (var level = 0; level < levels.Length; level++)
             {
                 long bytes = 0;
@@ -36,7 +37,7 @@ public sealed partial class LsmEngine
                     bytes += table.FileSize;
                 }
 
-                var target = level == 0 ? 0 : CompactionPicker.TargetBytes(_options.Compaction, level);
+                var target = targets[level];
                 levels[level] = new LevelStatus(level, version.Levels[level].Length, bytes, target, CompactionPicker.Score(_options.Compaction, version.Levels, level));
             }
 

@@ -81,7 +81,7 @@ public sealed partial class LsmEngine
         return new CompactionResult(jobs);
     }
 
-    private static CompactionJob? PickDrop(SSTableReader[][] levels, HashSet<long> busy, int level, KeyRange range)
+    private CompactionJob? PickDrop(SSTableReader[][] levels, HashSet<long> busy, int level, KeyRange range)
     {
         var overlapping = new List<SSTableReader>();
         foreach (var table in levels[level])
@@ -101,8 +101,8 @@ public sealed partial class LsmEngine
         if (level == 0)
         {
             // L0 tables overlap one another, so they leave together (into L1) rather than being rewritten out of order.
-            job = CompactionPicker.PickLevel0(levels, busy, "drop-range");
-            return job is null ? null : new CompactionJob(0, 1, job.Inputs, job.Bottommost, "drop-range") { DropRange = range };
+            job = CompactionController.PickLevel0(this, levels, busy, "drop-range");
+            return job is null ? null : new CompactionJob(0, job.OutputLevel, job.Inputs, job.Bottommost, "drop-range") { DropRange = range };
         }
 
         SSTableReader[] inputs = [.. overlapping];

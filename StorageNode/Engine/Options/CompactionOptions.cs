@@ -12,6 +12,13 @@ public sealed class CompactionOptions
     /// <summary>Target size of L1; level n targets base × ratio^(n-1). Default 256 MiB.</summary>
     public long BaseLevelSizeBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// Level targets follow the last level's actual size (RocksDB's level_compaction_dynamic_level_bytes): L0 compacts
+    /// into the first level whose target fits <see cref="BaseLevelSizeBytes"/>, often the last level itself, which keeps
+    /// space and write amplification down. When false, L1 targets the base size and each level ratio times more. Default true.
+    /// </summary>
+    public bool DynamicLevelSizing { get; init; } = true;
+
     /// <summary>Size ratio between consecutive levels. Default 10.</summary>
     public int LevelSizeRatio { get; init; } = 10;
 
