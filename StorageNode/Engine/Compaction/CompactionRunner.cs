@@ -38,17 +38,7 @@ internal sealed class CompactionRunner(
     {
         try
         {
-            var children = new List<IInternalIterator>(job.Inputs.Length);
-            foreach (var table in job.Inputs)
-            {
-                // A table wholly inside the dropped range contributes nothing: it is removed without being read.
-                if (job.DropRange is not { } range || !range.Covers(table.Properties.SmallestKey, table.Properties.LargestKey))
-                {
-                    children.Add(new SSTableIterator(table, fillCache: false, onBlock: bytes => Interlocked.Add(ref job.BytesRead, bytes)));
-                }
-            }
-
-            var merge = new MergingIterator([.. children]);
+            var merge = new MergingIterator(Children(job));
             merge.Seek([]);
             while (merge.Valid)
             {
@@ -68,6 +58,47 @@ internal sealed class CompactionRunner(
             DeleteOutputs();
             throw;
         }
+    }
+
+    /// <summary>
+    /// One child per L0 table (they overlap), one per deeper level (a sorted run). Newer sources first: L0 is newest
+    /// first already and shallower levels are newer than deeper ones. A table wholly inside a dropped range is left out:
+    /// it is removed without being read.
+    /// </summary>
+    private static IInternalIterator[] Children(CompactionJob job)
+    {
+        void Count(int bytes) => Interlocked.Add(ref job.BytesRead, bytes);
+        var children = new List<IInternalIterator>();
+        var byLevel = new SortedDictionary<int, List<SSTableReader>>();
+        foreach (var table in job.Inputs)
+        {
+            if (job.DropRange is { } range && range.Covers(table.Properties.SmallestKey, table.Properties.LargestKey))
+            {
+                continue;
+            }
+
+            if (table.Level == 0)
+            {
+                children.Add(new SSTableIterator(table, fillCache: false, onBlock: Count));
+            }
+            else
+            {
+                if (!byLevel.TryGetValue(table.Level, out var list))
+                {
+                    byLevel[table.Level] = list = [];
+                }
+
+                list.Add(table);
+            }
+        }
+
+        foreach (var (_, tables) in byLevel)
+        {
+            tables.Sort(static (a, b) => a.Properties.SmallestKey.AsSpan().SequenceCompareTo(b.Properties.SmallestKey));
+            children.Add(new LevelIterator([.. tables], Count));
+        }
+
+        return [.. children];
     }
 
     /// <summary>Removes outputs a failed install left behind (best effort: at the next open they are orphans anyway).</summary>

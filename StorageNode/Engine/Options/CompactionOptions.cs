@@ -29,8 +29,8 @@ public sealed class CompactionOptions
     public TimeSpan TombstoneGracePeriod { get; init; } = TimeSpan.FromDays(10);
 
     /// <summary>Cap on compaction output bytes per second across all jobs, so background work leaves the disk to foreground
-    /// reads and writes; 0 means no cap. Emergency mode ignores it. Default 128 MB/s.</summary>
-    public long MaxBytesPerSecond { get; init; } = 128L * 1000 * 1000;
+    /// reads and writes; 0 means no cap. Emergency mode ignores it. Default 256 MB/s.</summary>
+    public long MaxBytesPerSecond { get; init; } = 256L * 1000 * 1000;
 
     internal void Validate()
     {
