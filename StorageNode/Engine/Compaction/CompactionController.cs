@@ -72,8 +72,7 @@ public sealed class CompactionController
 
     internal static CompactionJob? PickLevel0(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy, string reason)
     {
-        CompactionPicker.Targets(engine.Options.Compaction, levels, out var baseLevel);
-        return CompactionPicker.PickLevel0(levels, busy, reason, baseLevel);
+        return CompactionPicker.PickLevel0(levels, busy, reason, CompactionPicker.Level0Output(engine.Options.Compaction, levels));
     }
 
     private static CompactionJob? PickEverything(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy)

@@ -47,6 +47,34 @@ internal static class CompactionPicker
         return targets;
     }
 
+    /// <summary>
+    /// Where L0 goes: the base level, unless the base is empty and the L0 batch alone already exceeds its target —
+    /// then writing it there would only be followed by rewriting it into the next level, so it goes one level deeper
+    /// (repeatedly). Small databases thus merge L0 straight into the last level. Dynamic sizing only.
+    /// </summary>
+    public static int Level0Output(CompactionOptions options, SSTableReader[][] levels, long[] targets, int baseLevel)
+    {
+        var output = baseLevel;
+        if (!options.DynamicLevelSizing)
+        {
+            return output; // static levels: L0 -> L1 always
+        }
+
+        var batch = Bytes(levels[0]);
+        while (output < LastLevel && levels[output].Length == 0 && batch > targets[output])
+        {
+            output++;
+        }
+
+        return output;
+    }
+
+    public static int Level0Output(CompactionOptions options, SSTableReader[][] levels)
+    {
+        var targets = Targets(options, levels, out var baseLevel);
+        return Level0Output(options, levels, targets, baseLevel);
+    }
+
     public static long Bytes(SSTableReader[] level)
     {
         long bytes = 0;
@@ -112,7 +140,7 @@ internal static class CompactionPicker
                 return null;
             }
 
-            var job = best == 0 ? PickLevel0(levels, busy, reason, baseLevel) : PickLevel(levels, best, busy, reason);
+            var job = best == 0 ? PickLevel0(levels, busy, reason, Level0Output(options, levels, targets, baseLevel)) : PickLevel(levels, best, busy, reason);
             if (job is not null)
             {
                 return job;
