@@ -75,6 +75,8 @@ public sealed class CompactionScenarioTests
         Assert.That(Survivors(engine), Is.EqualTo(new[] { "kept@L1:Value=v" }));
         Assert.That(result.BytesReclaimed, Is.GreaterThan(0));
         Assert.That(engine.Compaction.GetStatus().BytesReclaimed, Is.EqualTo(result.BytesReclaimed));
+        Assert.That(engine.GetStatistics().CompactionBytesReclaimed, Is.EqualTo(result.BytesReclaimed));
+        Assert.That(engine.GetStatistics().CompactionRunning, Is.Zero);
     }
 
     [Test]
