@@ -39,32 +39,11 @@ internal static partial class CompactionPicker
         return targets;
     }
 
-    /// <summary>
-    /// Where L0 goes: the base level, unless the base is empty and the L0 batch alone already exceeds its target —
-    /// then writing it there would only be followed by rewriting it into the next level, so it goes one level deeper
-    /// (repeatedly). Small databases thus merge L0 straight into the last level. Dynamic sizing only.
-    /// </summary>
-    public static int Level0Output(CompactionOptions options, SSTableReader[][] levels, long[] targets, int baseLevel)
-    {
-        var output = baseLevel;
-        if (!options.DynamicLevelSizing)
-        {
-            return output; // static levels: L0 -> L1 always
-        }
-
-        var batch = Bytes(levels[0]);
-        while (output < LastLevel && levels[output].Length == 0 && batch > targets[output])
-        {
-            output++;
-        }
-
-        return output;
-    }
-
+    /// <summary>Where L0 goes: the base level.</summary>
     public static int Level0Output(CompactionOptions options, SSTableReader[][] levels)
     {
-        var targets = Targets(options, levels, out var baseLevel);
-        return Level0Output(options, levels, targets, baseLevel);
+        Targets(options, levels, out var baseLevel);
+        return baseLevel;
     }
 
     public static long Bytes(SSTableReader[] level)

@@ -38,7 +38,7 @@ internal static partial class CompactionPicker
                 return null;
             }
 
-            var job = best == 0 ? PickLevel0(levels, busy, reason, Level0Output(options, levels, targets, baseLevel)) : PickLevel(levels, best, busy, reason);
+            var job = best == 0 ? PickLevel0(levels, busy, reason, baseLevel) : PickLevel(levels, best, busy, reason);
             if (job is not null)
             {
                 return job;

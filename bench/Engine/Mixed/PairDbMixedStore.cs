@@ -26,9 +26,11 @@ public sealed class PairDbMixedStore(string directory) : IMixedStore
     {
         var s = _engine.GetStatistics();
         var c = _engine.Compaction.GetStatus();
+        var d = _engine.GetDiskUsage();
         return $"log={s.CommitLogBytesWritten >> 20}MiB flushed={s.FlushedBytesTotal >> 20}MiB compacted={c.BytesOut >> 20}MiB " +
             $"compactions={c.CompactionsCompleted} running={c.RunningJobs.Count} write-stalls={s.WriteStallsTotal} " +
-            $"stalled={s.WriteStallDuration.TotalMilliseconds:F0}ms sstables-by-level=[{string.Join(',', s.SSTableCountByLevel)}]";
+            $"stalled={s.WriteStallDuration.TotalMilliseconds:F0}ms sstables-by-level=[{string.Join(',', s.SSTableCountByLevel)}] " +
+            $"disk: log={d.CommitLogBytes >> 20}MiB tables={d.SSTableBytes >> 20}MiB temp={d.TempBytes >> 20}MiB";
     }
 
     public void Dispose() => _engine.Dispose();
