@@ -173,7 +173,8 @@ public sealed class CompactionScenarioTests
     public void AutomaticCompaction_FourL0Tables_CompactsIntoL1()
     {
         using var dir = new TempDirectory();
-        using var engine = LsmEngine.Open(CompactionOptions(dir, automatic: true));
+        var log = new ListLogger();
+        using var engine = LsmEngine.Open(CompactionOptions(dir, automatic: true, logger: log));
         for (var table = 0; table < 4; table++)
         {
             PutFlush(engine, ($"k{table}", $"v{table}"), ("shared", $"s{table}"));

@@ -6,13 +6,14 @@ namespace PairDb.Engine.Tests;
 /// <summary>Looks inside an engine's tables: every stored version, as "key@level:kind".</summary>
 internal static class EngineTestKit
 {
-    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null, bool dynamicLevels = false) => new()
+    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null, bool dynamicLevels = false, Microsoft.Extensions.Logging.ILoggerFactory? logger = null) => new()
     {
         DataDirectory = dir.Path,
         MemtableSizeBytes = 1 << 20,
         CommitLogSegmentBytes = 64 << 10,
         TimeProvider = time ?? TimeProvider.System,
         FileSystem = fileSystem ?? IO.PhysicalFileSystem.Instance,
+        LoggerFactory = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         Cache = new BlockCacheOptions { CapacityBytes = 1 << 20, Shards = 2 },
         Compaction = new CompactionOptions
         {
