@@ -60,11 +60,16 @@ public sealed partial class BlockCache
                         shard.Configure(perShard, next);
                     }
 
-                    EngineLog.CacheWeightsAdjusted(
-                        _logger,
-                        (next * 100).ToString("0.##", CultureInfo.InvariantCulture),
-                        ((1 - next) * 100).ToString("0.##", CultureInfo.InvariantCulture),
-                        hitRate.ToString("0.####", CultureInfo.InvariantCulture));
+                    // Logged once the split moved a whole point since the last line: small oscillations are not news.
+                    if (Math.Abs(next - _loggedWindow) >= 0.01)
+                    {
+                        _loggedWindow = next;
+                        EngineLog.CacheWeightsAdjusted(
+                            _logger,
+                            (next * 100).ToString("0.##", CultureInfo.InvariantCulture),
+                            ((1 - next) * 100).ToString("0.##", CultureInfo.InvariantCulture),
+                            hitRate.ToString("0.####", CultureInfo.InvariantCulture));
+                    }
                 }
             }
 

@@ -28,6 +28,7 @@ public sealed partial class BlockCache
     private readonly object _tuneLock = new();
     private long _capacity;
     private double _window = InitialWindow;
+    private double _loggedWindow = InitialWindow;
     private double _step = InitialStep;
     private double _previousHitRate = -1;
     private long _requestsSinceTune;
