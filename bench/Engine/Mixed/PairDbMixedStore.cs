@@ -30,7 +30,10 @@ public sealed class PairDbMixedStore(string directory) : IMixedStore
         return $"log={s.CommitLogBytesWritten >> 20}MiB flushed={s.FlushedBytesTotal >> 20}MiB compacted={c.BytesOut >> 20}MiB " +
             $"compactions={c.CompactionsCompleted} running={c.RunningJobs.Count} write-stalls={s.WriteStallsTotal} " +
             $"stalled={s.WriteStallDuration.TotalMilliseconds:F0}ms sstables-by-level=[{string.Join(',', s.SSTableCountByLevel)}] " +
-            $"disk: log={d.CommitLogBytes >> 20}MiB tables={d.SSTableBytes >> 20}MiB temp={d.TempBytes >> 20}MiB";
+            $"disk: log={d.CommitLogBytes >> 20}MiB tables={d.SSTableBytes >> 20}MiB temp={d.TempBytes >> 20}MiB" +
+            (_engine.Cache?.GetStatistics() is { } k
+                ? $" cache: {k.SizeBytes >> 20}MiB entries={k.Entries} evictions={k.Evictions} rejected={k.AdmissionRejections} window={k.WindowPercent}%"
+                : string.Empty);
     }
 
     public void Dispose() => _engine.Dispose();
