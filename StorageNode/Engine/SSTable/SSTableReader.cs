@@ -2,6 +2,7 @@ using System.IO.MemoryMappedFiles;
 using Microsoft.Extensions.Logging;
 using PairDb.Engine.Diagnostics;
 using PairDb.Engine.Format;
+using PairDb.Engine.IO;
 
 namespace PairDb.Engine.SSTable;
 
@@ -21,6 +22,7 @@ internal sealed unsafe partial class SSTableReader
     private readonly EngineCounters _counters;
     private readonly ILogger _logger;
     private readonly BloomFilter _bloom;
+    private readonly BlockCache? _cache;
     private readonly byte[] _verified;
     private byte[] _indexKeys = [];
     private int[] _keyStarts = [];
@@ -29,10 +31,11 @@ internal sealed unsafe partial class SSTableReader
     private BlockHandle[] _handles = [];
     private readonly bool _pointerAcquired;
     private int _references = 1;
-    private volatile bool _obsolete;
+    private volatile IStorageFileSystem? _obsoleteIn;
 
-    private SSTableReader(string path, int level, long fileId, EngineCounters counters, ILogger logger)
+    private SSTableReader(string path, int level, long fileId, EngineCounters counters, ILogger logger, BlockCache? cache)
     {
+        _cache = cache;
         Path = path;
         Level = level;
         FileId = fileId;
@@ -81,8 +84,8 @@ internal sealed unsafe partial class SSTableReader
 
     public long BlockOffset(int block) => _handles[block].Offset;
 
-    public static SSTableReader Open(string path, int level, long fileId, EngineCounters counters, ILogger logger) =>
-        new(path, level, fileId, counters, logger);
+    public static SSTableReader Open(string path, int level, long fileId, EngineCounters counters, ILogger logger, BlockCache? cache = null) =>
+        new(path, level, fileId, counters, logger, cache);
 
     /// <summary>Finds the newest version of <paramref name="key"/> at or below <paramref name="snapshot"/>.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, ulong hash, long snapshot, ref LookupResult result)
@@ -156,8 +159,27 @@ internal sealed unsafe partial class SSTableReader
     private int CompareLastKey(int block, ReadOnlySpan<byte> key, long sequence) =>
         ByteKeyComparer.CompareInternal(_indexKeys.AsSpan(_keyStarts[block], _keyStarts[block + 1] - _keyStarts[block]), _lastSequences[block], key, sequence);
 
-    /// <summary>The data block's bytes (without trailer), CRC-checked on first use.</summary>
+    /// <summary>The data block's bytes (without trailer), CRC-checked on first use; through the block cache when there is one.</summary>
     public ReadOnlySpan<byte> ReadBlock(int block)
+    {
+        if (_cache is { } cache)
+        {
+            if (cache.TryGet(FileId, block, out var cached))
+            {
+                return cached;
+            }
+
+            // A managed copy: a span handed out stays valid even if the cache evicts the block meanwhile.
+            var copy = ReadBlockUncached(block).ToArray();
+            cache.Insert(FileId, block, copy);
+            return copy;
+        }
+
+        return ReadBlockUncached(block);
+    }
+
+    /// <summary>As <see cref="ReadBlock"/> but never touching the block cache (compaction inputs, integrity checks).</summary>
+    public ReadOnlySpan<byte> ReadBlockUncached(int block)
     {
         var handle = _handles[block];
         var data = Span(handle.Offset, handle.Length);
