@@ -11,7 +11,8 @@ namespace PairDb.StorageNode.Tests.EndToEnd;
 /// <summary>
 /// The disk manager's three states on a real node with a 200 KiB configured capacity: warning, then
 /// throttled (large writes refused, small ones pass), then circuit broken (every write refused,
-/// reads pass), then automatic disengage once commit-log cleanup frees space (runbook 1.2).
+/// reads pass), then automatic disengage once commit-log cleanup frees space (runbook 1.2); and the
+/// same disengage after compact-all reclaims the space that overwrites left in the tables.
 /// </summary>
 [NonParallelizable]
 public sealed class DiskManagerProcessTests
