@@ -37,7 +37,15 @@ internal static class AdminRun
         }
 
         // The request may go away; the operation does not (it stops with the node only).
-        await operation.Completion.WaitAsync(request.HttpContext.RequestAborted);
+        try
+        {
+            await operation.Completion.WaitAsync(request.HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty; // nobody is listening any more; the operation goes on
+        }
+
         return operation.Failed
             ? Results.Json(new { error = operation.Error, operation = operation.Describe() }, statusCode: StatusCodes.Status500InternalServerError)
             : Results.Ok(operation.Describe());
