@@ -1,3 +1,2 @@
-// The `pairdb` command-line tool. Its commands arrive with the local-cluster issue.
-Console.Error.WriteLine("usage: pairdb <command> (no client commands exist yet)");
-return 2;
+// The `pairdb` command-line tool; `./pairdb` runs it. See Cli/CliApp.cs for the commands.
+return await PairDb.Client.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,10 +1,13 @@
 using PairDb.Bench.Cluster;
 using PairDb.Bench.Engine;
+using PairDb.Bench.Node;
 
 // `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine(EngineBenchOptions.Usage);
+    Console.Error.WriteLine(NodeBenchOptions.Usage);
+    Console.Error.WriteLine(ClusterBenchOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -19,6 +22,8 @@ switch (args[0])
         }
 
         return new EngineBenchmark(options, Console.Out).Run();
+    case "node":
+        return await NodeSuite.RunAsync(args.AsSpan(1).ToArray());
     case "cluster":
         if (!ClusterBenchOptions.TryParse(args.AsSpan(1), out var clusterOptions, out var clusterError))
         {

@@ -66,6 +66,9 @@ DiskEndpoints.Map(api);
 CommitLogEndpoints.Map(api);
 StorageEndpoints.Map(api);
 IntegrityEndpoints.Map(api);
+IntegrityScanEndpoints.Map(api);
+CompactionEndpoints.Map(api);
+CacheEndpoints.Map(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

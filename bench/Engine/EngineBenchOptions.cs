@@ -7,7 +7,8 @@ public sealed class EngineBenchOptions
 {
     public const string Usage =
         "usage: pairdb bench engine [--keys N] [--value-size BYTES] [--writers N] [--sync-keys N]\n" +
-        "                           [--sync-seconds S] [--scan N] [--warmup N] [--seed N] [--engines pairdb,rocksdb,zonetree]";
+        "                           [--sync-seconds S] [--scan N] [--warmup N] [--seed N] [--engines pairdb,rocksdb,zonetree]\n" +
+        "                           [--phases basic,mixed] [--mixed-keys N] [--mixed-ops N]";
 
     public int Keys { get; private set; } = 1_000_000;
     public int KeySize { get; private set; } = 16;
@@ -28,6 +29,15 @@ public sealed class EngineBenchOptions
     public int Seed { get; private set; } = 20_260_101;
     public IReadOnlyList<string> Engines { get; private set; } = ["pairdb", "rocksdb", "zonetree"];
 
+    /// <summary><c>basic</c> (put/get/scan/sync-put) and <c>mixed</c> (load then Zipfian read/update, pairdb and RocksDB).</summary>
+    public IReadOnlyList<string> Phases { get; private set; } = ["basic", "mixed"];
+
+    /// <summary>Puts in the mixed phase's load (the 5 million).</summary>
+    public int MixedKeys { get; private set; } = 5_000_000;
+
+    /// <summary>Read/update operations after the load; default a fifth of <see cref="MixedKeys"/>.</summary>
+    public int MixedOps { get; private set; }
+
     public static bool TryParse(ReadOnlySpan<string> args, out EngineBenchOptions options, out string error)
     {
         options = new EngineBenchOptions();
@@ -42,6 +52,12 @@ public sealed class EngineBenchOptions
             }
 
             var value = args[++i];
+            if (name == "--phases")
+            {
+                options.Phases = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                continue;
+            }
+
             if (name == "--engines")
             {
                 options.Engines = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -64,10 +80,17 @@ public sealed class EngineBenchOptions
                 case "--scan": options.ScanCount = number; break;
                 case "--seed": options.Seed = number; break;
                 case "--warmup": options.WarmupKeys = number; break;
+                case "--mixed-keys": options.MixedKeys = number; break;
+                case "--mixed-ops": options.MixedOps = number; break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;
             }
+        }
+
+        if (options.MixedOps == 0)
+        {
+            options.MixedOps = Math.Max(1, options.MixedKeys / 5);
         }
 
         options.SyncKeys = Math.Min(options.SyncKeys, options.Keys);

@@ -26,25 +26,30 @@ public sealed class EngineBenchmark(EngineBenchOptions options, TextWriter outpu
         var workload = Workload.Generate(options.Keys, options.KeySize, options.ValueSize, options.Seed);
         var warmup = Workload.Generate(options.WarmupKeys, options.KeySize, options.ValueSize, ~options.Seed);
 
-        _report.WriteHeader();
         var results = new List<PhaseResult>();
-        foreach (var engine in engines)
+        if (options.Phases.Contains("basic"))
         {
-            WarmUp(engine, warmup);
-            RunBuffered(engine, workload, results);
-            RunSync(engine, workload, results);
+            _report.WriteHeader();
+            foreach (var engine in engines)
+            {
+                WarmUp(engine, warmup);
+                RunBuffered(engine, workload, results);
+                RunSync(engine, workload, results);
+            }
+
+            output.WriteLine();
+            output.WriteLine("summary");
+            _report.WriteHeader();
+            foreach (var result in results)
+            {
+                _report.WriteRow(result);
+            }
+
+            _report.WriteRatios(results);
         }
 
-        output.WriteLine();
-        output.WriteLine("summary");
-        _report.WriteHeader();
-        foreach (var result in results)
-        {
-            _report.WriteRow(result);
-        }
-
-        _report.WriteRatios(results);
-        return results.Exists(r => r.Error is not null) ? 1 : 0;
+        var mixedOk = !options.Phases.Contains("mixed") || Mixed.MixedBenchmark.Run(options, output);
+        return results.Exists(r => r.Error is not null) || !mixedOk ? 1 : 0;
     }
 
     /// <summary>Same phases on a small throwaway data set; failures here surface again in the timed phases.</summary>

@@ -95,17 +95,52 @@ public sealed class GoldenBytesTests
     {
         ulong[] hashes = [BloomFilter.Hash(Bytes.Of("a")), BloomFilter.Hash(Bytes.Of("b"))];
         var block = BloomFilter.Build(hashes, 10);
-        Assert.That(Bytes.Hex(block), Is.EqualTo("0208288888A0808007"));
+        Assert.That(Bytes.Hex(block), Is.EqualTo(
+            "2000000001000020400000002000000000020001000000002000000000000000" +
+            "000000880000000000000000000000000001800004000000000000000000004087"));
         var filter = BloomFilter.Parse(block)!;
         Assert.That(filter.MayContain(hashes[0]) && filter.MayContain(hashes[1]), Is.True);
     }
 
     [Test]
+    public void BloomFilter_ClassicLayoutBlock_StillFindsItsKeys()
+    {
+        // Written before the blocked layout: [bits][u8 probes], top bit clear.
+        var filter = BloomFilter.Parse(Convert.FromHexString("0208288888A0808007"))!;
+        Assert.That(filter.MayContain(BloomFilter.Hash(Bytes.Of("a"))) && filter.MayContain(BloomFilter.Hash(Bytes.Of("b"))), Is.True);
+    }
+
+    [Test]
     public void Manifest_Encode_MatchesGolden()
     {
-        var state = new ManifestState(9, 1234, [new ManifestTableRecord(0, 5, 4096)]);
+        var state = new ManifestState(9, 1234, [new ManifestTableRecord(0, 5, 4096)]) { SequenceTimes = [new SequenceTimePoint(1234, 1_700_000_000_000)] };
         var bytes = ManifestStore.Encode(state);
-        Assert.That(Bytes.Hex(bytes), Is.EqualTo("5044424D414E49310100000025000000038F1927000000000900000000000000D204000000000000010000000005000000000000000010000000000000"));
-        Assert.That(ManifestState.ParseBody(bytes.AsSpan(ManifestHeader.Size)), Is.EqualTo(state).Using<ManifestState>((a, b) => a.NextFileId == b.NextFileId && a.FlushedSequence == b.FlushedSequence && a.Tables.SequenceEqual(b.Tables)));
+        Assert.That(Bytes.Hex(bytes), Is.EqualTo(GoldenManifestV2));
+        var parsed = ManifestState.ParseBody(bytes.AsSpan(ManifestHeader.Size))!;
+        Assert.That(parsed.NextFileId, Is.EqualTo(9));
+        Assert.That(parsed.Tables, Is.EqualTo(state.Tables));
+        Assert.That(parsed.SequenceTimes, Is.EqualTo(state.SequenceTimes));
     }
+
+    [Test]
+    public void Manifest_Version1Body_StillParses()
+    {
+        // Written by part 1 of the engine: no sequence-time section.
+        var bytes = Convert.FromHexString("5044424D414E49310100000025000000038F1927000000000900000000000000D204000000000000010000000005000000000000000010000000000000");
+        Assert.That(ManifestHeader.Parse(bytes, "MANIFEST").BodyLength, Is.EqualTo(37));
+        var parsed = ManifestState.ParseBody(bytes.AsSpan(ManifestHeader.Size))!;
+        Assert.That(parsed.Tables, Is.EqualTo(new[] { new ManifestTableRecord(0, 5, 4096) }));
+        Assert.That(parsed.SequenceTimes, Is.Empty);
+    }
+
+    [Test]
+    public void SequenceTimePoint_Write_MatchesGolden()
+    {
+        var bytes = new byte[SequenceTimePoint.Size];
+        new SequenceTimePoint(0x0102030405060708, 0x1112131415161718).Write(bytes);
+        Assert.That(Bytes.Hex(bytes), Is.EqualTo("08070605040302011817161514131211"));
+        Assert.That(SequenceTimePoint.Parse(bytes), Is.EqualTo(new SequenceTimePoint(0x0102030405060708, 0x1112131415161718)));
+    }
+
+    private const string GoldenManifestV2 = "5044424D414E49310200000039000000FF6073F3000000000900000000000000D20400000000000001000000000500000000000000001000000000000001000000D2040000000000000068E5CF8B010000";
 }

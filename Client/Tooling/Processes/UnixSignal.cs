@@ -2,19 +2,25 @@ using System.Runtime.InteropServices;
 
 namespace PairDb.Client.Tooling;
 
-/// <summary>Sends POSIX signals; .NET's Process only offers SIGKILL.</summary>
+/// <summary>Sends POSIX signals; .NET's Process only offers SIGKILL, and only to processes it can open.</summary>
 internal static class UnixSignal
 {
-    private const int SigTerm = 15;
+    /// <summary>PostgreSQL's "fast shutdown": roll back sessions, checkpoint, exit.</summary>
+    public const int Interrupt = 2;
+    public const int KillSignal = 9;
+    public const int TerminateSignal = 15;
 
     /// <summary>Asks <paramref name="pid"/> to shut down (SIGTERM); ASP.NET hosts stop gracefully on it.</summary>
-    public static bool Terminate(int pid)
+    public static bool Terminate(int pid) => Send(pid, TerminateSignal);
+
+    /// <summary>Sends <paramref name="signal"/>; false when the process does not exist or may not be signalled.</summary>
+    public static bool Send(int pid, int signal)
     {
         if (OperatingSystem.IsWindows())
         {
             return false;
         }
-        return NativeMethods.kill(pid, SigTerm) == 0;
+        return NativeMethods.kill(pid, signal) == 0;
     }
 
     private static class NativeMethods

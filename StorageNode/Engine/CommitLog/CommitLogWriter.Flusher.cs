@@ -63,6 +63,8 @@ internal sealed partial class CommitLogWriter
             List<PendingRotation> rotations;
             long endPosition;
             bool stopping;
+            bool forced;
+            CommitLogBatch batch;
             lock (AppendLock)
             {
                 while (!_stopping && !ShouldFlush(lastSync))
@@ -82,7 +84,11 @@ internal sealed partial class CommitLogWriter
                 }
 
                 stopping = _stopping;
+                forced = _syncRequested;
+                _syncRequested = false;
                 buffer = _active;
+                batch = _activeBatch;
+                _activeBatch = new CommitLogBatch();
                 length = _activeLength;
                 rotations = _activeRotations;
                 endPosition = _appendedPosition;
@@ -101,7 +107,7 @@ internal sealed partial class CommitLogWriter
             {
                 WriteOut(buffer, length, rotations);
                 rotations.Clear();
-                var syncDue = _syncMode || stopping || Environment.TickCount64 - lastSync >= _periodicIntervalMs;
+                var syncDue = _syncMode || stopping || forced || Environment.TickCount64 - lastSync >= _periodicIntervalMs;
                 if (syncDue && endPosition > Volatile.Read(ref _durablePosition))
                 {
                     SyncAndPublish(endPosition, length);
@@ -110,6 +116,11 @@ internal sealed partial class CommitLogWriter
                 else if (syncDue)
                 {
                     lastSync = Environment.TickCount64;
+                }
+
+                if (syncDue)
+                {
+                    batch.Complete(null);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
@@ -121,6 +132,7 @@ internal sealed partial class CommitLogWriter
                     Monitor.PulseAll(AppendLock);
                 }
 
+                batch.Complete(ex);
                 FailWaiters(ex);
                 return;
             }
@@ -134,9 +146,9 @@ internal sealed partial class CommitLogWriter
 
     private bool ShouldFlush(long lastSync)
     {
-        if (_syncMode)
+        if (_syncMode || _syncRequested)
         {
-            return _activeLength > 0;
+            return _activeLength > 0 || _syncRequested;
         }
 
         var due = Environment.TickCount64 - lastSync >= _periodicIntervalMs;
@@ -213,6 +225,11 @@ internal sealed partial class CommitLogWriter
 
     private void FailWaiters(Exception failure)
     {
+        lock (AppendLock)
+        {
+            _activeBatch.Complete(failure);
+        }
+
         lock (_durableLock)
         {
             Monitor.PulseAll(_durableLock);

@@ -37,6 +37,8 @@ internal sealed partial class CommitLogWriter : IDisposable
     private long _virtualSegmentOffset;
     private long _virtualSegmentId;
     private bool _flusherWaiting;
+    private bool _syncRequested;
+    private CommitLogBatch _activeBatch = new();
     private int _appendersWaiting;
     private bool _stopping;
     private volatile Exception? _failure;
@@ -75,6 +77,12 @@ internal sealed partial class CommitLogWriter : IDisposable
     public object AppendLock { get; } = new();
 
     public long CurrentSegmentId => Volatile.Read(ref _virtualSegmentId);
+
+    /// <summary>
+    /// The group-commit batch that records committed now belong to; in sync mode its <see cref="CommitLogBatch.Wait"/>
+    /// returns once they are fdatasync'ed. Caller holds <see cref="AppendLock"/>.
+    /// </summary>
+    public CommitLogBatch ActiveBatch => _activeBatch;
 
     /// <summary>
     /// Reserves room for a record of <paramref name="payloadLength"/> bytes and returns the span the caller
@@ -125,6 +133,25 @@ internal sealed partial class CommitLogWriter : IDisposable
         }
 
         return _appendedPosition;
+    }
+
+    /// <summary>Writes and fsyncs everything appended so far, whatever the durability mode, and returns once it is durable.</summary>
+    public void SyncAppended()
+    {
+        long position;
+        lock (AppendLock)
+        {
+            ThrowIfFailed();
+            position = _appendedPosition;
+            _syncRequested = true;
+            if (_flusherWaiting)
+            {
+                _flusherWaiting = false;
+                Monitor.Pulse(AppendLock);
+            }
+        }
+
+        WaitDurable(position);
     }
 
     public void Dispose()

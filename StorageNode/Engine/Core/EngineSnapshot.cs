@@ -17,6 +17,7 @@ public sealed class EngineSnapshot : IDisposable
         _engine = engine;
         _version = version;
         Sequence = sequence;
+        engine.RegisterSnapshot(sequence);
     }
 
     /// <summary>The sequence number of the newest write this snapshot sees.</summary>
@@ -29,7 +30,14 @@ public sealed class EngineSnapshot : IDisposable
     public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[]? startInclusive, byte[]? endExclusive) =>
         new ScanEnumerable(_engine, Version, Sequence, startInclusive, endExclusive, ownsVersion: false);
 
-    public void Dispose() => Interlocked.Exchange(ref _version, null)?.Release();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _version, null) is { } version)
+        {
+            _engine.UnregisterSnapshot(Sequence);
+            version.Release();
+        }
+    }
 
     private EngineVersion Version => _version ?? throw new ObjectDisposedException(nameof(EngineSnapshot));
 }

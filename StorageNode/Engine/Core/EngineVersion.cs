@@ -18,6 +18,12 @@ internal sealed class EngineVersion
         Active = active;
         Immutables = immutables;
         Levels = levels;
+        active.AddReference();
+        foreach (var memTable in immutables)
+        {
+            memTable.AddReference();
+        }
+
         foreach (var level in levels)
         {
             foreach (var table in level)
@@ -70,6 +76,12 @@ internal sealed class EngineVersion
         if (Interlocked.Decrement(ref _references) != 0)
         {
             return;
+        }
+
+        Active.Release();
+        foreach (var memTable in Immutables)
+        {
+            memTable.Release();
         }
 
         foreach (var level in Levels)

@@ -9,8 +9,10 @@ namespace PairDb.Engine;
 public sealed partial class LsmEngine
 {
     private readonly object _flushSignal = new();
-    private Thread? _flusher;
+    private bool _flusherStarted;
+    private bool _flushScheduled;
     private bool _stopFlusher;
+    private Task _flushTask = Task.CompletedTask;
     private long _flushedMemTableId;
     private volatile Exception? _flushFailure;
 
@@ -24,6 +26,10 @@ public sealed partial class LsmEngine
             RotateMemTable();
             target = _nextMemTableId - 1;
         }
+
+        // The log's segments are created as the log writer reaches them; sync it so every segment holding the
+        // flushed records exists and shows as cleanable once this returns.
+        _log.SyncAppended();
 
         lock (_flushSignal)
         {
@@ -42,43 +48,66 @@ public sealed partial class LsmEngine
 
     private void StartFlusher()
     {
-        _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "pairdb-flush" };
-        _flusher.Start();
+        lock (_flushSignal)
+        {
+            _flusherStarted = true;
+        }
+
+        SignalFlusher();
     }
 
+    /// <summary>
+    /// Wakes flush waiters and makes sure one drain task is queued on flush_pool while memtables wait. Memtables are
+    /// flushed one at a time, oldest first, by that single task: the flushed sequence may only move past a memtable
+    /// once every older one is in a table.
+    /// </summary>
     private void SignalFlusher()
     {
         lock (_flushSignal)
         {
             Monitor.PulseAll(_flushSignal);
+            if (!_flusherStarted || _stopFlusher || _flushScheduled || Volatile.Read(ref _current).Immutables.Length == 0)
+            {
+                return;
+            }
+
+            _flushScheduled = true;
+            try
+            {
+                _flushTask = _pools.Flush.Submit("flush", DrainImmutables);
+            }
+            catch (Exception ex) when (ex is WorkerPoolQueueFullException or ObjectDisposedException)
+            {
+                // Another flush task is not possible while this engine runs one at a time; closing is the only case.
+                _flushScheduled = false;
+            }
         }
     }
 
     private void StopFlusher()
     {
+        Task task;
         lock (_flushSignal)
         {
             _stopFlusher = true;
             Monitor.PulseAll(_flushSignal);
+            task = _flushTask;
         }
 
-        _flusher?.Join();
+        // The drain task ends after the memtable it is writing; its failures were logged and counted already.
+        ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
     }
 
-    private void RunFlusher()
+    private void DrainImmutables()
     {
         while (true)
         {
             SkipListMemTable oldest;
             lock (_flushSignal)
             {
-                while (!_stopFlusher && Volatile.Read(ref _current).Immutables.Length == 0)
+                if (_stopFlusher || Volatile.Read(ref _current).Immutables.Length == 0)
                 {
-                    Monitor.Wait(_flushSignal);
-                }
-
-                if (_stopFlusher)
-                {
+                    _flushScheduled = false;
                     return;
                 }
 
@@ -124,13 +153,18 @@ public sealed partial class LsmEngine
         }
 
         _fileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
-        var table = SSTableReader.Open(path, 0, fileId, _counters, _logger);
+        var table = SSTableReader.Open(path, 0, fileId, _counters, _logger, _blockCache);
         try
         {
             lock (_manifestLock)
             {
                 var tables = new List<ManifestTableRecord>(_manifest.Tables) { new(0, fileId, size) };
-                var next = _manifest with { FlushedSequence = Math.Max(_manifest.FlushedSequence, memTable.MaxSequence), Tables = tables };
+                var next = _manifest with
+                {
+                    FlushedSequence = Math.Max(_manifest.FlushedSequence, memTable.MaxSequence),
+                    Tables = tables,
+                    SequenceTimes = PairDb.Engine.Compaction.SequenceTimeline.Add(_manifest.SequenceTimes, memTable.MaxSequence, NowUnixMs()),
+                };
                 _manifestStore.Save(next);
                 _manifest = next;
             }
@@ -146,7 +180,9 @@ public sealed partial class LsmEngine
         Interlocked.Add(ref _counters.FlushedBytesTotal, size);
         Volatile.Write(ref _flushedMemTableId, memTable.Id);
         SignalFlusher();
+        ScheduleCompactions();
         EngineLog.MemtableFlushed(_logger, Sizes.Bytes(memTable.ApproximateBytes), memTable.Count, Sizes.Duration(Stopwatch.GetElapsedTime(started)), path);
+        memTable.Release(); // the engine's own reference; versions still reading it hold theirs
     }
 
     /// <summary>
@@ -155,7 +191,7 @@ public sealed partial class LsmEngine
     /// </summary>
     private static void WriteNewestVersions(SkipListMemTable memTable, SSTableWriter writer)
     {
-        var previous = 0;
+        nint previous = 0;
         for (var node = memTable.First(); node != 0; node = memTable.Next(node, 0))
         {
             if (previous != 0 && memTable.KeyOf(previous).SequenceEqual(memTable.KeyOf(node)))

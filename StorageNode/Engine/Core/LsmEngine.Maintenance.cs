@@ -72,6 +72,10 @@ public sealed partial class LsmEngine
                 ImmutableMemtableCount = version.Immutables.Length,
                 SSTableCountByLevel = counts,
                 SSTableBytesTotal = bytes,
+                CompactionRunning = RunningJobsSnapshot().Count,
+                CompactionsTotal = Interlocked.Read(ref c.CompactionsTotal),
+                CompactionBytesReclaimed = Interlocked.Read(ref c.CompactionBytesReclaimed),
+                CompactionBytesWritten = Interlocked.Read(ref c.CompactionBytesWritten),
                 LastSequence = Volatile.Read(ref _visibleSequence),
                 FlushedSequence = FlushedSequence,
             };

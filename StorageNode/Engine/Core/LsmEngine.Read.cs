@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using PairDb.Engine.Core;
 using PairDb.Engine.Format;
@@ -55,18 +56,48 @@ public sealed partial class LsmEngine
         }
     }
 
+    /// <summary>
+    /// As <see cref="TryGet(ReadOnlySpan{byte}, out byte[])"/>, but appends the value to <paramref name="destination"/>
+    /// (e.g. a pooled response buffer) instead of allocating an array for it.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<byte> key, IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var sequence = Volatile.Read(ref _visibleSequence);
+        var version = AcquireVersion();
+        try
+        {
+            var result = default(LookupResult);
+            if (!FindLive(version, sequence, key, ref result))
+            {
+                return false;
+            }
+
+            // Copied while the version is held: the span points into a memtable or a mapped table.
+            destination.Write(result.Value);
+            return true;
+        }
+        finally
+        {
+            version.Release();
+        }
+    }
+
     internal bool TryGetAt(EngineVersion version, long sequence, ReadOnlySpan<byte> key, [NotNullWhen(true)] out byte[]? value)
     {
         var result = default(LookupResult);
-        if (Find(version, sequence, key, ref result) && result.IsLive(result.Kind == EntryKind.ExpiringValue ? NowUnixMs() : 0))
+        if (FindLive(version, sequence, key, ref result))
         {
-            value = result.Value!;
+            value = result.Value.ToArray();
             return true;
         }
 
         value = null;
         return false;
     }
+
+    private bool FindLive(EngineVersion version, long sequence, ReadOnlySpan<byte> key, ref LookupResult result) =>
+        Find(version, sequence, key, ref result) && result.IsLive(result.Kind == EntryKind.ExpiringValue ? NowUnixMs() : 0);
 
     private static bool Find(EngineVersion version, long sequence, ReadOnlySpan<byte> key, ref LookupResult result)
     {
@@ -127,13 +158,8 @@ public sealed partial class LsmEngine
 
     private static bool FindInMemTable(SkipListMemTable memTable, long sequence, ReadOnlySpan<byte> key, ulong hash, ref LookupResult result)
     {
-        if (!memTable.MayContain(hash))
-        {
-            return false;
-        }
-
-        var node = memTable.Seek(key, sequence);
-        if (node == 0 || !memTable.KeyOf(node).SequenceEqual(key))
+        var node = memTable.FindNewest(hash, key, sequence);
+        if (node == 0)
         {
             return false;
         }
@@ -141,7 +167,7 @@ public sealed partial class LsmEngine
         result.Kind = memTable.KindOf(node);
         result.Sequence = memTable.SequenceOf(node);
         result.ExpiresAtUnixMs = memTable.ExpiresOf(node);
-        result.Value = result.Kind == EntryKind.Tombstone ? null : memTable.ValueOf(node).ToArray();
+        result.Value = memTable.ValueOf(node);
         return true;
     }
 }

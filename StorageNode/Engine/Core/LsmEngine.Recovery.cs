@@ -72,6 +72,7 @@ public sealed partial class LsmEngine
         _visibleSequence = lastSequence;
         EngineLog.CommitLogReplayed(_logger, result.Segments, result.Records, entries, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, NeedsRepair);
         _log = new CommitLogWriter(_fileSystem, logDirectory, result.MaxSegmentId + 1, lastSequence + 1, _options, _segments, _counters, _logger);
+        ScheduleCompactions();
         EngineLog.EngineOpened(_logger, dataDirectory, _options.Durability, _options.MemtableSizeBytes, _options.MaxImmutableMemtables, _options.CommitLogSegmentBytes, _options.BlockSizeBytes, _options.BloomBitsPerKey, (long)_options.PeriodicSyncInterval.TotalMilliseconds, _current.TableCount, lastSequence);
     }
 
@@ -93,7 +94,7 @@ public sealed partial class LsmEngine
                     throw new CorruptFileException(_manifestStore.FilePath, 0, $"table {record.FileId} at unsupported level {record.Level}");
                 }
 
-                var table = SSTableReader.Open(SSTablePaths.TablePath(_options.DataDirectory, record.Level, record.FileId), record.Level, record.FileId, _counters, _logger);
+                var table = SSTableReader.Open(SSTablePaths.TablePath(_options.DataDirectory, record.Level, record.FileId), record.Level, record.FileId, _counters, _logger, _blockCache);
                 perLevel[record.Level].Add(table);
                 lastSequence = Math.Max(lastSequence, table.Properties.MaxSequence);
             }

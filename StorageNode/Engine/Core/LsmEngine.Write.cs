@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using PairDb.Engine.CommitLog;
 using PairDb.Engine.Diagnostics;
 using PairDb.Engine.Format;
 using PairDb.Engine.MemTable;
@@ -26,14 +27,16 @@ public sealed partial class LsmEngine
             return;
         }
 
-        var position = AppendBatch(batch);
-        if (_syncMode)
-        {
-            _log.WaitDurable(position);
-        }
+        AppendBatch(batch, out var durable);
+        durable?.Wait();
     }
 
-    /// <summary>As <see cref="Write"/>, but in sync mode waits for the group commit without blocking a thread.</summary>
+    /// <summary>
+    /// As <see cref="Write"/>, but in sync mode waits for the group commit without blocking a thread.
+    /// The batch is appended and visible to readers before this method returns; only the returned task
+    /// waits for durability. Callers may rely on that split (the storage node releases its per-key lock
+    /// before awaiting): a later write is logged after this one, so its own durability covers this one's.
+    /// </summary>
     public ValueTask WriteAsync(WriteBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -43,7 +46,7 @@ public sealed partial class LsmEngine
             return ValueTask.CompletedTask;
         }
 
-        var position = AppendBatch(batch);
+        var position = AppendBatch(batch, out _);
         return _syncMode ? _log.WaitDurableAsync(position) : ValueTask.CompletedTask;
     }
 
@@ -52,7 +55,7 @@ public sealed partial class LsmEngine
         WriteBatch.ValidateKey(key);
         StallWhileFlushIsBehind();
         var payloadLength = WriteBatchCodec.CountSize + WriteBatchCodec.EntrySize(kind, key.Length, value.Length);
-        long position;
+        CommitLogBatch? durable = null;
         lock (_log.AppendLock)
         {
             ThrowIfDisposed();
@@ -60,7 +63,12 @@ public sealed partial class LsmEngine
             var payload = _log.ReserveRecord(payloadLength, sequence);
             BinaryPrimitives.WriteUInt32LittleEndian(payload, 1);
             WriteBatchCodec.WriteEntry(payload[WriteBatchCodec.CountSize..], kind, key, value, expiresAtUnixMs);
-            position = _log.CommitRecord(payloadLength, sequence);
+            _log.CommitRecord(payloadLength, sequence);
+            if (_syncMode)
+            {
+                durable = _log.ActiveBatch;
+            }
+
             _lastSequence = sequence;
             var memTable = _current.Active;
             memTable.Add(key, sequence, kind, expiresAtUnixMs, value);
@@ -71,13 +79,11 @@ public sealed partial class LsmEngine
             }
         }
 
-        if (_syncMode)
-        {
-            _log.WaitDurable(position);
-        }
+        durable?.Wait();
     }
 
-    private long AppendBatch(WriteBatch batch)
+    /// <summary>Appends and applies the batch; <paramref name="durable"/> is its group commit in sync mode, else null.</summary>
+    private long AppendBatch(WriteBatch batch, out CommitLogBatch? durable)
     {
         StallWhileFlushIsBehind();
         var source = batch.Payload;
@@ -88,6 +94,7 @@ public sealed partial class LsmEngine
             var payload = _log.ReserveRecord(source.Length, first);
             source.CopyTo(payload);
             var position = _log.CommitRecord(source.Length, first);
+            durable = _syncMode ? _log.ActiveBatch : null;
             _lastSequence = first + batch.Count - 1;
             ApplyToMemTable(_current.Active, first, source);
             Volatile.Write(ref _visibleSequence, _lastSequence);

@@ -37,6 +37,7 @@ public sealed partial class LsmEngine : IDisposable
         _logger = options.LoggerFactory.CreateLogger("PairDb.Engine");
         _manifestStore = new ManifestStore(_fileSystem, options.DataDirectory);
         _syncMode = options.Durability == DurabilityMode.Sync;
+        CreateResources();
     }
 
     /// <summary>True when recovery skipped a corrupt record in the middle of the commit log: some acknowledged writes may be missing and must be repaired from replicas.</summary>
@@ -72,6 +73,7 @@ public sealed partial class LsmEngine : IDisposable
         // Closing the log syncs whatever is buffered; unflushed memtables are rebuilt from it at the next open.
         _log.Dispose();
         StopFlusher();
+        StopBackgroundWork();
         Core.EngineVersion current;
         lock (_versionLock)
         {
@@ -86,7 +88,16 @@ public sealed partial class LsmEngine : IDisposable
         _disposed = 1;
         _log?.Dispose();
         StopFlusher();
+        StopBackgroundWork();
         _current?.Release();
+    }
+
+    /// <summary>Running compactions see the cancellation and delete their partial outputs; queued tasks are cancelled.</summary>
+    private void StopBackgroundWork()
+    {
+        _shutdown.Cancel();
+        _pools.Dispose();
+        _shutdown.Dispose();
     }
 
     private void ThrowIfDisposed()

@@ -17,4 +17,9 @@ internal sealed class EngineCounters
     public long CommitLogTornTailsTruncated;
     public long CommitLogSegmentsDeleted;
     public long OrphanFilesDeleted;
+    public long CompactionsTotal;
+    public long CompactionFailuresTotal;
+    public long CompactionBytesRead;
+    public long CompactionBytesWritten;
+    public long CompactionBytesReclaimed;
 }

@@ -46,4 +46,34 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Engine opened data_directory={Directory} durability={Durability} memtable_size_bytes={MemtableBytes} max_immutable_memtables={MaxImmutable} segment_bytes={SegmentBytes} block_size={BlockSize} bloom_bits_per_key={BloomBits} periodic_sync_ms={PeriodicMs} sstables={Tables} last_sequence={LastSequence}")]
     public static partial void EngineOpened(ILogger logger, string directory, DurabilityMode durability, long memtableBytes, int maxImmutable, long segmentBytes, int blockSize, int bloomBits, long periodicMs, int tables, long lastSequence);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Compaction completed level={Level} input_tables={InputTables} output_size={OutputSize} duration={Duration}")]
+    public static partial void CompactionCompleted(ILogger logger, string level, int inputTables, string outputSize, string duration);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Compaction failed level={Level} error=\"{Error}\"")]
+    public static partial void CompactionFailed(ILogger logger, string level, string error, Exception exception);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Emergency compaction started workers={Workers} throughput_cap=none")]
+    public static partial void EmergencyCompactionStarted(ILogger logger, int workers);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Key range dropped start={Start} end={End} tables_rewritten={Rewritten} tables_deleted={Deleted}")]
+    public static partial void RangeDropped(ILogger logger, string start, string end, int rewritten, int deleted);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Adjusted cache weights window={WindowPercent}% main={MainPercent}% hit_rate={HitRate}")]
+    public static partial void CacheWeightsAdjusted(ILogger logger, string windowPercent, string mainPercent, string hitRate);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Cache eviction rate high evictions_per_sec={EvictionsPerSecond} cache_size={CacheSize}")]
+    public static partial void CacheEvictionRateHigh(ILogger logger, long evictionsPerSecond, string cacheSize);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Cache reduced target_size={Target} freed={Freed}")]
+    public static partial void CacheReduced(ILogger logger, string target, string freed);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Worker pool queue filling pool={Pool} queued={Queued} capacity={Capacity}")]
+    public static partial void WorkerPoolQueueFilling(ILogger logger, string pool, int queued, int capacity);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Worker pool task failed pool={Pool} task_id={TaskId} error=\"{Error}\"")]
+    public static partial void WorkerPoolTaskFailed(ILogger logger, string pool, string taskId, string error, Exception exception);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Integrity scan completed tables={Tables} blocks={Blocks} bytes={Bytes} corrupt_files={CorruptFiles} duration={Duration}")]
+    public static partial void IntegrityScanCompleted(ILogger logger, int tables, long blocks, string bytes, int corruptFiles, string duration);
 }

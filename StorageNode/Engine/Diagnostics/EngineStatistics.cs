@@ -50,6 +50,17 @@ public sealed record EngineStatistics
 
     public long SSTableBytesTotal { get; init; }
 
+    /// <summary><c>compaction_running</c>: compaction jobs running now.</summary>
+    public int CompactionRunning { get; init; }
+
+    public long CompactionsTotal { get; init; }
+
+    /// <summary><c>compaction_bytes_reclaimed</c>: input bytes compactions did not write back.</summary>
+    public long CompactionBytesReclaimed { get; init; }
+
+    /// <summary>Table bytes written by compactions (with flushes and the commit log: the engine's write amplification).</summary>
+    public long CompactionBytesWritten { get; init; }
+
     public long LastSequence { get; init; }
 
     public long FlushedSequence { get; init; }

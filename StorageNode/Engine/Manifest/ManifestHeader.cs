@@ -6,7 +6,8 @@ namespace PairDb.Engine.Manifest;
 internal readonly record struct ManifestHeader(int BodyLength, uint BodyCrc)
 {
     public const int Size = 24;
-    public const uint CurrentVersion = 1;
+    public const uint CurrentVersion = 2;
+    public const uint OldestReadableVersion = 1;
     public const ulong Magic = 0x31494E414D424450; // "PDBMANI1" read little-endian
 
     public void Write(Span<byte> destination)
@@ -26,7 +27,7 @@ internal readonly record struct ManifestHeader(int BodyLength, uint BodyCrc)
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        if (version != CurrentVersion)
+        if (version < OldestReadableVersion || version > CurrentVersion)
         {
             throw new CorruptFileException(path, 8, $"unsupported manifest version {version}");
         }

@@ -5,7 +5,7 @@ namespace PairDb.Engine.MemTable;
 
 internal sealed class MemTableIterator(SkipListMemTable table) : IInternalIterator
 {
-    private int _node;
+    private nint _node;
 
     public bool Valid => _node != 0;
 

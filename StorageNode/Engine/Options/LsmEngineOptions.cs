@@ -40,6 +40,18 @@ public sealed class LsmEngineOptions
     /// <summary>File-system seam (fault injection in tests). Default the physical file system.</summary>
     public IStorageFileSystem FileSystem { get; init; } = PhysicalFileSystem.Instance;
 
+    /// <summary>Leveled compaction, tombstone and TTL garbage collection. Default <see cref="CompactionOptions"/>'s defaults.</summary>
+    public CompactionOptions Compaction { get; init; } = new();
+
+    /// <summary>Data block cache. Default 256 MiB, 16 shards.</summary>
+    public BlockCacheOptions Cache { get; init; } = new();
+
+    /// <summary>flush_pool, compaction_pool, streaming_pool. Default the runbook's 4/100, 2/50, 4/100.</summary>
+    public WorkerPoolOptions Pools { get; init; } = new();
+
+    /// <summary>Threads verifying blocks in a full integrity scan (<c>checksum_workers</c>). Default max(1, cores / 2).</summary>
+    public int ChecksumWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -57,6 +69,13 @@ public sealed class LsmEngineOptions
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(FileSystem, nameof(FileSystem));
+        ArgumentNullException.ThrowIfNull(Compaction, nameof(Compaction));
+        ArgumentNullException.ThrowIfNull(Cache, nameof(Cache));
+        ArgumentNullException.ThrowIfNull(Pools, nameof(Pools));
+        Require(ChecksumWorkers >= 1 && ChecksumWorkers <= 256, nameof(ChecksumWorkers), "must be between 1 and 256");
+        Compaction.Validate();
+        Cache.Validate();
+        Pools.Validate();
     }
 
     private static void Require(bool condition, string name, string rule)

@@ -3,8 +3,11 @@ using PairDb.Engine.Read;
 
 namespace PairDb.Engine.SSTable;
 
-/// <summary>Walks a table block by block; a block is CRC-checked before any of its entries is returned.</summary>
-internal sealed class SSTableIterator(SSTableReader table) : IInternalIterator
+/// <summary>
+/// Walks a table block by block; a block is CRC-checked before any of its entries is returned. Scans go through the
+/// block cache (<paramref name="fillCache"/>); compaction does not, so rewriting a level cannot push out the hot set.
+/// </summary>
+internal sealed class SSTableIterator(SSTableReader table, bool fillCache = true, Action<int>? onBlock = null) : IInternalIterator
 {
     private int _block = -1;
     private long _blockStart;
@@ -64,7 +67,8 @@ internal sealed class SSTableIterator(SSTableReader table) : IInternalIterator
 
     private void LoadBlock(int block)
     {
-        var data = table.ReadBlock(block);
+        var data = fillCache ? table.ReadBlock(block) : table.ReadBlockUncached(block);
+        onBlock?.Invoke(data.Length);
         _block = block;
         _blockStart = table.BlockOffset(block);
         _blockLength = data.Length;

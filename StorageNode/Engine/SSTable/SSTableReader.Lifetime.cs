@@ -1,3 +1,5 @@
+using PairDb.Engine.IO;
+
 namespace PairDb.Engine.SSTable;
 
 internal sealed unsafe partial class SSTableReader
@@ -14,14 +16,25 @@ internal sealed unsafe partial class SSTableReader
         }
 
         ReleaseMapping();
-        if (_obsolete)
+        if (_obsoleteIn is { } fileSystem)
         {
-            File.Delete(Path);
+            _cache?.RemoveFile(FileId, _handles.Length);
+            try
+            {
+                fileSystem.Delete(Path);
+            }
+            catch (IOException)
+            {
+                // Not in the manifest any more: the next open removes it as an orphan.
+            }
         }
     }
 
-    /// <summary>Marks the table as no longer part of the live set (compaction output replaced it).</summary>
-    public void MarkObsolete() => _obsolete = true;
+    /// <summary>
+    /// Marks the table as no longer part of the live set (a compaction output replaced it, and the manifest saying so
+    /// is durable); the last release deletes the file through <paramref name="fileSystem"/>.
+    /// </summary>
+    public void MarkObsolete(IStorageFileSystem fileSystem) => _obsoleteIn = fileSystem;
 
     private void ReleaseMapping()
     {

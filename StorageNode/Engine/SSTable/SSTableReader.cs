@@ -2,6 +2,7 @@ using System.IO.MemoryMappedFiles;
 using Microsoft.Extensions.Logging;
 using PairDb.Engine.Diagnostics;
 using PairDb.Engine.Format;
+using PairDb.Engine.IO;
 
 namespace PairDb.Engine.SSTable;
 
@@ -21,17 +22,20 @@ internal sealed unsafe partial class SSTableReader
     private readonly EngineCounters _counters;
     private readonly ILogger _logger;
     private readonly BloomFilter _bloom;
+    private readonly BlockCache? _cache;
     private readonly byte[] _verified;
     private byte[] _indexKeys = [];
     private int[] _keyStarts = [];
     private long[] _lastSequences = [];
+    private ulong[] _lastKeyPrefixes = [];
     private BlockHandle[] _handles = [];
     private readonly bool _pointerAcquired;
     private int _references = 1;
-    private volatile bool _obsolete;
+    private volatile IStorageFileSystem? _obsoleteIn;
 
-    private SSTableReader(string path, int level, long fileId, EngineCounters counters, ILogger logger)
+    private SSTableReader(string path, int level, long fileId, EngineCounters counters, ILogger logger, BlockCache? cache)
     {
+        _cache = cache;
         Path = path;
         Level = level;
         FileId = fileId;
@@ -80,8 +84,8 @@ internal sealed unsafe partial class SSTableReader
 
     public long BlockOffset(int block) => _handles[block].Offset;
 
-    public static SSTableReader Open(string path, int level, long fileId, EngineCounters counters, ILogger logger) =>
-        new(path, level, fileId, counters, logger);
+    public static SSTableReader Open(string path, int level, long fileId, EngineCounters counters, ILogger logger, BlockCache? cache = null) =>
+        new(path, level, fileId, counters, logger, cache);
 
     /// <summary>Finds the newest version of <paramref name="key"/> at or below <paramref name="snapshot"/>.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, ulong hash, long snapshot, ref LookupResult result)
@@ -91,9 +95,11 @@ internal sealed unsafe partial class SSTableReader
             return false;
         }
 
+        var prefix = ByteKeyComparer.Prefix(key);
         for (var block = FindBlock(key, snapshot); block >= 0 && block < _handles.Length; block++)
         {
             var data = ReadBlock(block);
+            data = data[SkipSmallerPrefixes(data, prefix)..];
             while (!data.IsEmpty)
             {
                 var size = DataBlockEntry.Parse(data, out var entry);
@@ -102,7 +108,8 @@ internal sealed unsafe partial class SSTableReader
                     throw new CorruptFileException(Path, _handles[block].Offset, "malformed data block entry");
                 }
 
-                var c = entry.Key.SequenceCompareTo(key);
+                var entryPrefix = ByteKeyComparer.Prefix(entry.Key);
+                var c = entryPrefix != prefix ? (entryPrefix < prefix ? -1 : 1) : entry.Key.SequenceCompareTo(key);
                 if (c > 0)
                 {
                     return false;
@@ -113,7 +120,7 @@ internal sealed unsafe partial class SSTableReader
                     result.Kind = entry.Kind;
                     result.Sequence = entry.Sequence;
                     result.ExpiresAtUnixMs = entry.ExpiresAtUnixMs;
-                    result.Value = entry.Kind == EntryKind.Tombstone ? null : entry.Value.ToArray();
+                    result.Value = entry.Value;
                     return true;
                 }
 
@@ -127,12 +134,15 @@ internal sealed unsafe partial class SSTableReader
     /// <summary>First block whose last internal key is at or after (key, sequence); -1 if none.</summary>
     public int FindBlock(ReadOnlySpan<byte> key, long sequence)
     {
-        int lo = 0, hi = _handles.Length - 1, found = -1;
+        var prefix = ByteKeyComparer.Prefix(key);
+        var prefixes = _lastKeyPrefixes;
+        int lo = 0, hi = prefixes.Length - 1, found = -1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var lastKey = _indexKeys.AsSpan(_keyStarts[mid], _keyStarts[mid + 1] - _keyStarts[mid]);
-            if (ByteKeyComparer.CompareInternal(lastKey, _lastSequences[mid], key, sequence) >= 0)
+            // The prefix array is small and dense, so most steps are decided without touching the keys.
+            var midPrefix = prefixes[mid];
+            if (midPrefix > prefix || (midPrefix == prefix && CompareLastKey(mid, key, sequence) >= 0))
             {
                 found = mid;
                 hi = mid - 1;
@@ -146,8 +156,30 @@ internal sealed unsafe partial class SSTableReader
         return found;
     }
 
-    /// <summary>The data block's bytes (without trailer), CRC-checked on first use.</summary>
+    private int CompareLastKey(int block, ReadOnlySpan<byte> key, long sequence) =>
+        ByteKeyComparer.CompareInternal(_indexKeys.AsSpan(_keyStarts[block], _keyStarts[block + 1] - _keyStarts[block]), _lastSequences[block], key, sequence);
+
+    /// <summary>The data block's bytes (without trailer), CRC-checked on first use; through the block cache when there is one.</summary>
     public ReadOnlySpan<byte> ReadBlock(int block)
+    {
+        if (_cache is { } cache)
+        {
+            if (cache.TryGet(FileId, block, out var cached))
+            {
+                return cached;
+            }
+
+            // A managed copy: a span handed out stays valid even if the cache evicts the block meanwhile.
+            var copy = ReadBlockUncached(block).ToArray();
+            cache.Insert(FileId, block, copy);
+            return copy;
+        }
+
+        return ReadBlockUncached(block);
+    }
+
+    /// <summary>As <see cref="ReadBlock"/> but never touching the block cache (compaction inputs, integrity checks).</summary>
+    public ReadOnlySpan<byte> ReadBlockUncached(int block)
     {
         var handle = _handles[block];
         var data = Span(handle.Offset, handle.Length);
@@ -201,6 +233,7 @@ internal sealed unsafe partial class SSTableReader
         _handles = new BlockHandle[count];
         _lastSequences = new long[count];
         _keyStarts = new int[count + 1];
+        _lastKeyPrefixes = new ulong[count];
         var keys = new byte[index.Length];
         var keyLength = 0;
         for (var i = 0; i < count; i++)
@@ -213,6 +246,7 @@ internal sealed unsafe partial class SSTableReader
 
             _handles[i] = entry.Handle;
             _lastSequences[i] = entry.LastSequence;
+            _lastKeyPrefixes[i] = ByteKeyComparer.Prefix(entry.LastKey);
             _keyStarts[i] = keyLength;
             entry.LastKey.CopyTo(keys.AsSpan(keyLength));
             keyLength += entry.LastKey.Length;

@@ -47,6 +47,9 @@ internal sealed class SSTableWriter : IDisposable
 
     public long EntryCount => _entryCount;
 
+    /// <summary>Bytes the file would have if finished now, less the metadata blocks.</summary>
+    public long EstimatedSize => _fileOffset + _outputLength + _blockLength;
+
     /// <summary>Adds a version; calls must come in internal key order (key ascending, sequence descending).</summary>
     public void Add(ReadOnlySpan<byte> key, long sequence, EntryKind kind, long expiresAtUnixMs, ReadOnlySpan<byte> value)
     {

@@ -31,6 +31,7 @@ public static class HealthEndpoints
     public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId)
     {
         var statistics = engine.GetStatistics();
+        var cache = engine.Cache?.GetStatistics();
         var needsRepair = engine.NeedsRepair;
         var status = disk.IsCircuitBroken ? "unhealthy"
             : disk.IsThrottled || mode.InMaintenance || needsRepair ? "degraded"
@@ -52,16 +53,31 @@ public static class HealthEndpoints
                 thresholds.Throttle,
                 thresholds.CircuitBreaker,
                 disk.SampledAt),
-            CacheStatus: null,
+            Cache(cache),
             new MemtableStatusReport(statistics.MemtableSizeBytes, statistics.MemtableEntryCount, statistics.ImmutableMemtableCount),
-            WorkerPools: null,
+            Pools(engine.Pools.GetStatistics()),
             new HealthMetricsReport(
                 Math.Round(metrics.Writes.RatePerSecond(), 1),
                 Math.Round(metrics.Reads.RatePerSecond(), 1),
-                CacheHitRate: null,
+                cache is null ? null : Math.Round(cache.HitRate, 4),
                 metrics.Writes.QuantileMilliseconds(0.99),
                 metrics.Reads.QuantileMilliseconds(0.99)),
             mode.InMaintenance,
             needsRepair);
+    }
+
+    // Null when the cache is disabled (capacity 0): there is no size or hit rate to report.
+    private static CacheStatusReport? Cache(BlockCacheStatistics? cache) =>
+        cache is null ? null : new CacheStatusReport(cache.SizeBytes, Math.Round(cache.UtilizationPercent, 2), Math.Round(cache.HitRate, 4));
+
+    private static Dictionary<string, WorkerPoolReport> Pools(IReadOnlyList<WorkerPoolStatistics> pools)
+    {
+        var report = new Dictionary<string, WorkerPoolReport>(pools.Count, StringComparer.Ordinal);
+        foreach (var pool in pools)
+        {
+            report[pool.Name] = new WorkerPoolReport(pool.ActiveWorkers, pool.QueuedTasks, Math.Round(pool.UtilizationPercent, 2));
+        }
+
+        return report;
     }
 }

@@ -1,7 +1,8 @@
 namespace PairDb.StorageNode.Admin;
 
-// The JSON of GET /health (runbook 6.1), snake_case on the wire. Parts whose subsystem does not
-// exist yet (block cache, worker pools) are null rather than invented figures.
+// The JSON of GET /health (runbook 6.1), snake_case on the wire. cache_status and metrics.cache_hit_rate
+// are null when the block cache is disabled, rather than invented figures. worker_pools is keyed by
+// pool name (flush_pool, compaction_pool, streaming_pool).
 
 public sealed record HealthReport(
     string Status,

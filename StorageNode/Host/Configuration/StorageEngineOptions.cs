@@ -33,6 +33,25 @@ public sealed class StorageEngineOptions
     /// <summary>Bloom filter bits per key. Default 10 (about 1% false positives).</summary>
     public int BloomBitsPerKey { get; set; } = 10;
 
+    /// <summary>
+    /// Leveled compaction (<c>Engine:Compaction:Automatic</c>, <c>Level0Trigger</c>, <c>BaseLevelSizeBytes</c>,
+    /// <c>DynamicLevelSizing</c>, <c>LevelSizeRatio</c>, <c>TargetFileSizeBytes</c>, <c>TombstoneGracePeriod</c>,
+    /// <c>MaxBytesPerSecond</c>). Defaults: the engine's (L0 trigger 4, 256 MiB base, 64 MiB files, 10 days, 256 MB/s).
+    /// </summary>
+    public CompactionOptions Compaction { get; set; } = new();
+
+    /// <summary>Block cache (<c>Engine:Cache:CapacityBytes</c>, <c>Shards</c>, <c>EvictionRateWarningPerSecond</c>). Default 256 MiB.</summary>
+    public BlockCacheOptions Cache { get; set; } = new();
+
+    /// <summary>
+    /// Runbook 5.2's <c>worker_pools</c>: <c>Engine:WorkerPools:FlushPool:MaxWorkers</c> / <c>QueueSize</c>, likewise
+    /// <c>CompactionPool</c> and <c>StreamingPool</c>. Defaults 4/100, 2/50, 4/100; an empty MaxWorkers sizes from the cores.
+    /// </summary>
+    public WorkerPoolOptions WorkerPools { get; set; } = new();
+
+    /// <summary>Tables verified in parallel by <c>integrity/scan-all</c>. Default max(1, cores / 2).</summary>
+    public int ChecksumWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>The engine's own options for a node whose data lives in <paramref name="dataDirectory"/>.</summary>
     public LsmEngineOptions ToEngineOptions(string dataDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider) => new()
     {
@@ -44,6 +63,10 @@ public sealed class StorageEngineOptions
         CommitLogSegmentBytes = CommitLogSegmentBytes,
         BlockSizeBytes = BlockSizeBytes,
         BloomBitsPerKey = BloomBitsPerKey,
+        Compaction = Compaction,
+        Cache = Cache,
+        Pools = WorkerPools,
+        ChecksumWorkers = ChecksumWorkers,
         LoggerFactory = loggerFactory,
         TimeProvider = timeProvider,
     };

@@ -2,9 +2,10 @@ namespace PairDb.StorageNode.Data;
 
 /// <summary>
 /// Striped locks for per-key read-modify-write: a key's stripe is chosen by its hash, so writers of
-/// different keys rarely wait for each other and no global lock exists. A stripe is a SemaphoreSlim
-/// because the holder awaits the commit-log group commit while holding it (a set must not be read
-/// and rebuilt by another writer before the write it was built on is durable).
+/// different keys rarely wait for each other and no global lock exists. A stripe is held from the read
+/// of the current set until the engine has applied the new one (not through the fsync: a later writer
+/// of the key is logged after it, so its acknowledgement also covers the earlier record). SemaphoreSlim
+/// because acquiring it is awaited.
 /// </summary>
 public sealed class KeyLocks : IDisposable
 {

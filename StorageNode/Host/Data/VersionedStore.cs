@@ -47,25 +47,35 @@ public sealed partial class VersionedStore
             : new StoredVersions(visible, SiblingSetFormat.ToArray(visible));
     }
 
-    /// <summary>Applies one mutation and returns the stored result once it is durable (per the engine's durability mode).</summary>
+    /// <summary>
+    /// Applies one mutation and returns the stored result once it is durable (per the engine's durability
+    /// mode). The key's stripe is held for the read-modify-write and the append only, not the fsync.
+    /// </summary>
     public async Task<StoredVersions> ApplyAsync(KeyMutation mutation, CancellationToken cancellationToken)
     {
         var stripe = _locks.StripeOf(RingToken.Of(mutation.EncodedKey));
         await _locks.AcquireAsync(stripe, cancellationToken).ConfigureAwait(false);
+        SiblingSet next;
+        byte[] bytes;
+        ValueTask durable;
         try
         {
             var current = LoadForUpdate(mutation.EncodedKey);
-            var next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
-            var bytes = SiblingSetFormat.ToArray(next);
+            next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
+            bytes = SiblingSetFormat.ToArray(next);
             var batch = new WriteBatch();
             batch.Put(mutation.EncodedKey, bytes);
-            await _engine.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            return new StoredVersions(next, bytes);
+            durable = _engine.WriteAsync(batch, CancellationToken.None);
         }
         finally
         {
+            // The write is applied once WriteAsync returns, so the next writer of this key already
+            // reads it; holding the stripe through the group commit would only serialize fsyncs.
             _locks.Release(stripe);
         }
+
+        await durable.ConfigureAwait(false);
+        return new StoredVersions(next, bytes);
     }
 
     /// <summary>
@@ -81,11 +91,13 @@ public sealed partial class VersionedStore
 
         var stripes = DistinctSortedStripes(mutations);
         await _locks.AcquireAllAsync(stripes, cancellationToken).ConfigureAwait(false);
+        StoredVersions[] results;
+        ValueTask durable;
         try
         {
             var now = NowUnixMs();
             var pending = new Dictionary<byte[], int>(mutations.Count, ByteArrayComparer.Instance);
-            var results = new StoredVersions[mutations.Count];
+            results = new StoredVersions[mutations.Count];
             var batch = new WriteBatch();
             for (var i = 0; i < mutations.Count; i++)
             {
@@ -102,13 +114,15 @@ public sealed partial class VersionedStore
                 batch.Put(mutations[last].EncodedKey, results[last].Bytes);
             }
 
-            await _engine.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            return results;
+            durable = _engine.WriteAsync(batch, CancellationToken.None);
         }
         finally
         {
             _locks.ReleaseAll(stripes);
         }
+
+        await durable.ConfigureAwait(false);
+        return results;
     }
 
     private List<int> DistinctSortedStripes(IReadOnlyList<KeyMutation> mutations)

@@ -52,6 +52,7 @@ public static class StorageNodeServices
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<Admin.AdminOperations>();
         services.AddSingleton(sp => new DiskManager(
             sp.GetRequiredService<IOptionsMonitor<DiskOptions>>(),
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,

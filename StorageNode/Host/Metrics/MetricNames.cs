@@ -23,12 +23,22 @@ public static class MetricNames
     public const string CorruptedEntriesTotal = "corrupted_entries_total";
     public const string DataRecoveryOperationsTotal = "data_recovery_operations_total";
     public const string CommitLogSegmentsActive = "commitlog_segments_active";
+    public const string ChecksumValidationLatency = "checksum_validation_latency";
+
+    public const string CacheHitsTotal = "cache_hits_total";
+    public const string CacheRequestsTotal = "cache_requests_total";
+    public const string CompactionRunning = "compaction_running";
+    public const string CompactionBytesReclaimed = "compaction_bytes_reclaimed";
+    public const string WorkerPoolQueueUtilizationPercent = "worker_pool_queue_utilization_percent";
 
     /// <summary>Label carrying the node id on every series (runbook alerts use <c>$labels.node</c>).</summary>
     public const string NodeLabel = "node";
 
     /// <summary>Label of <c>errors_total</c> and <c>validation_rejections_total</c>: the numeric error code.</summary>
     public const string ErrorCodeLabel = "error_code";
+
+    /// <summary>Label of <c>worker_pool_queue_utilization_percent</c>: flush_pool, compaction_pool, streaming_pool.</summary>
+    public const string PoolLabel = "pool";
 
     /// <summary>Label naming the RPC-level operation: coordinated_write, delete, replica_write, repair, read.</summary>
     public const string OperationLabel = "operation";

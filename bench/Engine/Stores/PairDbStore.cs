@@ -1,3 +1,4 @@
+using System.Buffers;
 using PairDb.Engine;
 
 namespace PairDb.Bench.Engine.Stores;
@@ -7,6 +8,10 @@ namespace PairDb.Bench.Engine.Stores;
 public sealed class PairDbStore : IBenchStore
 {
     private readonly LsmEngine _engine;
+
+    // The get phase is single-threaded: one reusable buffer receives each value (one copy, no allocation),
+    // the engine's allocation-free read as a server would use it; ZoneTree hands back its stored array.
+    private readonly ArrayBufferWriter<byte> _value = new(256);
 
     private PairDbStore(string directory, StoreDurability durability)
     {
@@ -21,7 +26,11 @@ public sealed class PairDbStore : IBenchStore
 
     public void Put(byte[] key, byte[] value) => _engine.Put(key, value);
 
-    public bool Get(byte[] key) => _engine.TryGet(key, out _);
+    public bool Get(byte[] key)
+    {
+        _value.ResetWrittenCount();
+        return _engine.TryGet(key, _value);
+    }
 
     public int Scan(int count, Action onEntry)
     {

@@ -30,7 +30,10 @@ internal static class KnownMetrics
         "corrupted_entries_total",
         "data_recovery_operations_total",
         "commitlog_segments_active",
-        // storage node: worker pools and streaming (3.2, 5.2, 5.4)
+        // storage node: compaction (1.2); compaction_bytes_reclaimed is a gauge (cumulative since start), so no _total
+        "compaction_running",
+        "compaction_bytes_reclaimed",
+        // storage node: worker pools and streaming (3.2, 5.2, 5.4); worker_pool_queue_utilization_percent{pool}
         "worker_pool_queue_utilization_percent",
         "streaming_resync_operations_total",
         "streaming_bytes_transferred_total",
@@ -53,6 +56,7 @@ internal static class KnownMetrics
         "write_duration_seconds",
         "read_duration_seconds",
         "validation_duration_seconds",
+        "checksum_validation_latency",
         "bootstrap_hint_replay_duration_seconds",
         "cleanup_quorum_verification_duration_seconds",
     };

@@ -53,8 +53,19 @@ public sealed class AdminApiTests
             Assert.That(health.GetProperty("disk_usage_percent").GetDouble(), Is.EqualTo(disk.GetProperty("usage_percent").GetDouble()));
             Assert.That(health.GetProperty("memtable_status").GetProperty("entry_count").GetInt64(), Is.GreaterThanOrEqualTo(1));
             Assert.That(health.GetProperty("memtable_status").GetProperty("size_bytes").GetInt64(), Is.GreaterThan(0));
-            Assert.That(health.GetProperty("cache_status").ValueKind, Is.EqualTo(JsonValueKind.Null), "no block cache yet: reported as null, not invented");
-            Assert.That(health.GetProperty("worker_pools").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            var cache = health.GetProperty("cache_status");
+            Assert.That(cache.GetProperty("size_bytes").GetInt64(), Is.GreaterThanOrEqualTo(0));
+            Assert.That(cache.GetProperty("utilization_percent").GetDouble(), Is.InRange(0.0, 100.0));
+            Assert.That(cache.GetProperty("hit_rate").GetDouble(), Is.InRange(0.0, 1.0));
+            var pools = health.GetProperty("worker_pools");
+            foreach (var pool in new[] { "flush_pool", "compaction_pool", "streaming_pool" })
+            {
+                Assert.That(pools.GetProperty(pool).GetProperty("active_workers").GetInt32(), Is.GreaterThanOrEqualTo(0), pool);
+                Assert.That(pools.GetProperty(pool).GetProperty("queued_tasks").GetInt32(), Is.GreaterThanOrEqualTo(0), pool);
+                Assert.That(pools.GetProperty(pool).GetProperty("utilization_percent").GetDouble(), Is.InRange(0.0, 100.0), pool);
+            }
+
+            Assert.That(health.GetProperty("metrics").GetProperty("cache_hit_rate").ValueKind, Is.EqualTo(JsonValueKind.Number));
             var metrics = health.GetProperty("metrics");
             foreach (var name in new[] { "write_qps", "read_qps", "cache_hit_rate", "p99_write_latency_ms", "p99_read_latency_ms" })
             {
@@ -80,7 +91,8 @@ public sealed class AdminApiTests
             "write_requests_total{", "write_duration_seconds_bucket{", "read_requests_total{", "read_duration_seconds_bucket{",
             "validation_duration_seconds_bucket{", "checksum_failures_total{", "corrupted_entries_total{", "data_recovery_operations_total{",
             "commitlog_segments_active{", "disk_usage_percent{", "disk_available_bytes{", "disk_throttle_events_total{",
-            "disk_circuit_breaker_events_total{", "disk_full_rejections_total{",
+            "disk_circuit_breaker_events_total{", "disk_full_rejections_total{", "cache_hits_total{", "cache_requests_total{",
+            "compaction_running{", "compaction_bytes_reclaimed{", "worker_pool_queue_utilization_percent{",
         ];
         Assert.Multiple(() =>
         {
@@ -91,6 +103,12 @@ public sealed class AdminApiTests
             }
 
             Assert.That(text, Does.Contain("node=\"" + StorageNodeProcess.NodeId + "\""));
+            foreach (var pool in new[] { "flush_pool", "compaction_pool", "streaming_pool" })
+            {
+                Assert.That(text, Does.Match("worker_pool_queue_utilization_percent\\{[^}]*pool=\"" + pool + "\""), pool);
+            }
+
+            Assert.That(text, Does.Not.Contain("compaction_bytes_reclaimed_total"));
             Assert.That(text, Does.Not.Contain("write_requests_total_total"));
             Assert.That(text, Does.Not.Contain("disk_usage_percent_ratio"));
         });

@@ -11,7 +11,8 @@ namespace PairDb.StorageNode.Tests.EndToEnd;
 /// <summary>
 /// The disk manager's three states on a real node with a 200 KiB configured capacity: warning, then
 /// throttled (large writes refused, small ones pass), then circuit broken (every write refused,
-/// reads pass), then automatic disengage once commit-log cleanup frees space (runbook 1.2).
+/// reads pass), then automatic disengage once commit-log cleanup frees space (runbook 1.2); and the
+/// same disengage after compact-all reclaims the space that overwrites left in the tables.
 /// </summary>
 [NonParallelizable]
 public sealed class DiskManagerProcessTests
@@ -66,6 +67,63 @@ public sealed class DiskManagerProcessTests
             Assert.That(log, Does.Match("Disk usage warning usage=[0-9.]+% threshold=80% available=[0-9]+KB"));
             Assert.That(log, Does.Contain("Disk circuit breaker ENGAGED"));
             Assert.That(log, Does.Contain("Disk circuit breaker DISENGAGED"));
+        });
+    }
+
+    [Test]
+    public async Task DiskManager_OverwritesFillTinyCapacity_CompactAllFreesSpaceAndBreakerDisengagesByItself()
+    {
+        using var directory = TestDirectory.Create();
+        await using var node = await StorageNodeProcess.StartAsync(directory.Path, new Dictionary<string, string>
+        {
+            ["PairDb:StorageNode:Disk:CapacityBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PairDb:StorageNode:Disk:SampleInterval"] = "00:00:00.100",
+            ["PairDb:StorageNode:Engine:CommitLogSegmentBytes"] = "65536",
+            // Garbage must pile up in the tables until an operator compacts.
+            ["PairDb:StorageNode:Engine:Compaction:Automatic"] = "false",
+        });
+        var last = new Dictionary<string, SiblingSet>(StringComparer.Ordinal);
+        var broken = false;
+        var rounds = 0;
+        for (; rounds < 60 && !broken; rounds++)
+        {
+            for (var k = 0; k < 5 && !broken; k++)
+            {
+                var key = "k-over-" + k;
+                try
+                {
+                    var reply = await node.Client.CoordinatedWriteAsync(Write("t1", key, rounds + new string('o', SmallValue), last.GetValueOrDefault(key)));
+                    last[key] = Parse(reply.Versions);
+                }
+                catch (RpcException e) when (e.GetErrorCode() is ErrorCode.DiskFull)
+                {
+                    broken = true;
+                }
+            }
+
+            // Every round becomes an L0 table holding the same keys again; its commit log goes away.
+            await node.PostJsonAsync("/api/v1/commitlog/force-cleanup");
+            broken |= (await node.PostJsonAsync("/api/v1/disk/sample")).GetProperty("is_circuit_broken").GetBoolean();
+        }
+
+        var rejected = Assert.ThrowsAsync<RpcException>(async () => await node.Client.CoordinatedWriteAsync(Write("t1", "k-new", "x")));
+        var compacted = await node.PostJsonAsync("/api/v1/compaction/compact-all");
+        await node.PostJsonAsync("/api/v1/commitlog/cleanup");
+        var health = await CompactionCacheApiTests.WaitForAsync(
+            () => node.GetJsonAsync("/health"),
+            h => !h.GetProperty("disk_status").GetProperty("is_circuit_broken").GetBoolean(),
+            "the disk circuit breaker to disengage after compact-all");
+        await node.Client.CoordinatedWriteAsync(Write("t1", "k-new", "x"));
+        var read = await node.Client.ReadAsync(Read("t1", "k-over-0"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(broken, Is.True, $"the breaker engaged within {rounds} rounds");
+            Assert.That(rejected!.GetErrorCode(), Is.EqualTo(ErrorCode.DiskFull));
+            Assert.That(compacted.GetProperty("result").GetProperty("bytes_reclaimed").GetInt64(), Is.GreaterThan(100 * 1024));
+            Assert.That(health.GetProperty("disk_status").GetProperty("usage_percent").GetDouble(), Is.LessThan(90));
+            Assert.That(LiveValues(Parse(read.Versions)), Is.EqualTo(LiveValues(last["k-over-0"])), "the newest overwrite survives the compaction, alone");
+            Assert.That(node.ReadLog(), Does.Contain("Disk circuit breaker DISENGAGED"));
         });
     }
 
