@@ -117,6 +117,8 @@ public sealed partial class LocalCluster
                 "--PairDb:StorageNode:ListenAddress=127.0.0.1",
                 $"--PairDb:StorageNode:GrpcPort={Invariant(node.GrpcPort)}",
                 $"--PairDb:StorageNode:HttpPort={Invariant(node.HttpPort)}",
+                // The local coordinator identifies itself with this id; it already validated each request.
+                "--PairDb:StorageNode:Validation:TrustedClients:0=pairdb-coordinator",
             ],
             HealthUrl = new Uri($"http://127.0.0.1:{Invariant(node.HttpPort)}/health/live"),
             LogPath = Path.Combine(LogDirectory, node.Id + ".log"),
