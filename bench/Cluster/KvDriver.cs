@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Cluster;
 
@@ -57,7 +58,7 @@ public sealed class KvDriver : IDisposable
 
     private async Task<PhaseResult> RunAsync(string name, int threads, int operations, double readProportion, bool sequential)
     {
-        var zeta = sequential ? 0 : ZipfianGenerator.Zeta(_options.Records);
+        var zeta = sequential ? 0 : ZipfianGenerator.Zeta(_options.Records, ZipfianGenerator.YcsbTheta);
         var next = -1L;
         var stats = new OperationStats[threads];
         var clock = Stopwatch.StartNew();
@@ -68,14 +69,14 @@ public sealed class KvDriver : IDisposable
             stats[worker] = new OperationStats();
             workers[worker] = Task.Run(async () =>
             {
-                var zipf = sequential ? null : new ZipfianGenerator(_options.Records, zeta, _options.Seed + worker);
+                var zipf = sequential ? null : new ZipfianGenerator(_options.Records, ZipfianGenerator.YcsbTheta, zeta, _options.Seed + worker);
                 var random = new Random(_options.Seed * 31 + worker);
                 var client = _clients[worker % Channels];
                 var mine = stats[worker];
                 long i;
                 while ((i = Interlocked.Increment(ref next)) < operations)
                 {
-                    var record = zipf?.Next() ?? i;
+                    var record = zipf?.NextScrambled() ?? i;
                     if (!sequential && random.NextDouble() < readProportion)
                     {
                         await ReadAsync(client, record, mine);

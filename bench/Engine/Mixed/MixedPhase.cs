@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Engine.Mixed;
 
@@ -48,7 +49,7 @@ public sealed class MixedPhase(int keys, int ops, int valueSize, int seed)
             }
 
             load.Stop();
-            var zipf = new ZipfianGenerator(distinct.Count, 0.99, seed);
+            var zipf = new ZipfianGenerator(distinct.Count, ZipfianGenerator.YcsbTheta, seed);
             var reads = new LatencyRecorder();
             var updates = new LatencyRecorder();
             var (hitsBefore, missesBefore) = store.CacheCounters();
