@@ -74,10 +74,14 @@ public sealed partial class LsmEngine
     internal CompactionJobResult? RunPickedJob(Func<LsmEngine, SSTableReader[][], HashSet<long>, CompactionJob?> pick)
     {
         CompactionJob? job;
-        var version = AcquireVersion();
-        try
+        lock (_compactionLock)
         {
-            lock (_compactionLock)
+            // The version is taken under the compaction lock: a job that finishes installs its new version
+            // before it frees its inputs under this lock, so a table seen here as not busy is still live.
+            // Taken before the lock, a stale version could offer a table that another job had just
+            // compacted away, and that table's mapping would be gone once this reference is released.
+            var version = AcquireVersion();
+            try
             {
                 job = pick(this, version.Levels, _busyFiles);
                 if (job is null)
@@ -92,12 +96,12 @@ public sealed partial class LsmEngine
 
                 _runningJobs.Add(job);
             }
-        }
-        finally
-        {
-            // The inputs stay mapped without this reference: they remain in every newer version until this job's
-            // own install removes them, since no other job may take a reserved table.
-            version.Release();
+            finally
+            {
+                // The inputs stay mapped without this reference: they remain in every newer version until this
+                // job's own install removes them, since no other job may take a reserved table.
+                version.Release();
+            }
         }
 
         return ExecuteJob(job);
@@ -106,17 +110,17 @@ public sealed partial class LsmEngine
     /// <summary>Dry run of a picker (nothing reserved) over the current version.</summary>
     internal CompactionJob? PickJob(Func<LsmEngine, SSTableReader[][], HashSet<long>, CompactionJob?> pick)
     {
-        var version = AcquireVersion();
-        try
+        lock (_compactionLock)
         {
-            lock (_compactionLock)
+            var version = AcquireVersion();
+            try
             {
                 return pick(this, version.Levels, _busyFiles);
             }
-        }
-        finally
-        {
-            version.Release();
+            finally
+            {
+                version.Release();
+            }
         }
     }
 
