@@ -13,40 +13,37 @@ public sealed partial class KeyValueGrpcService
     public override async Task<BatchPutReply> BatchPut(BatchPutRequest request, ServerCallContext context)
     {
         var call = KeyValueCallContext.From(context, _validator.Options);
-        var results = new Task<PutResult>[request.Items.Count];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = PutItemAsync(request.Items[i], call, context.CancellationToken);
-        }
         var reply = new BatchPutReply();
-        reply.Results.AddRange(await Task.WhenAll(results));
+        reply.Results.AddRange(await RunAllAsync(request.Items, item => PutItemAsync(item, call, context.CancellationToken)));
         return reply;
     }
 
     public override async Task<BatchGetReply> BatchGet(BatchGetRequest request, ServerCallContext context)
     {
         var call = KeyValueCallContext.From(context, _validator.Options);
-        var results = new Task<GetResult>[request.Items.Count];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = GetItemAsync(request.Items[i], call, context.CancellationToken);
-        }
         var reply = new BatchGetReply();
-        reply.Results.AddRange(await Task.WhenAll(results));
+        reply.Results.AddRange(await RunAllAsync(request.Items, item => GetItemAsync(item, call, context.CancellationToken)));
         return reply;
     }
 
     public override async Task<BatchDeleteReply> BatchDelete(BatchDeleteRequest request, ServerCallContext context)
     {
         var call = KeyValueCallContext.From(context, _validator.Options);
-        var results = new Task<DeleteResult>[request.Items.Count];
+        var reply = new BatchDeleteReply();
+        reply.Results.AddRange(await RunAllAsync(request.Items, item => DeleteItemAsync(item, call, context.CancellationToken)));
+        return reply;
+    }
+
+    /// <summary>Starts every item at once and collects the results in request order.</summary>
+    private static Task<TResult[]> RunAllAsync<TItem, TResult>(IList<TItem> items, Func<TItem, Task<TResult>> run)
+    {
+        var results = new Task<TResult>[items.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = DeleteItemAsync(request.Items[i], call, context.CancellationToken);
+            results[i] = run(items[i]);
         }
-        var reply = new BatchDeleteReply();
-        reply.Results.AddRange(await Task.WhenAll(results));
-        return reply;
+
+        return Task.WhenAll(results);
     }
 
     private async Task<PutResult> PutItemAsync(PutRequest item, KeyValueCallContext call, CancellationToken cancellationToken)
