@@ -1,5 +1,5 @@
 using System.Globalization;
-using PairDb.Bench.Engine;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Cluster;
 
@@ -63,7 +63,7 @@ public sealed class ClusterBenchmark(ClusterBenchOptions options, TextWriter out
         }
     }
 
-    private void Line(string op, LatencyRecorder latency, long errors, double seconds)
+    private void Line(string op, LatencyHistogram latency, long errors, double seconds)
     {
         if (latency.Count == 0 && errors == 0)
         {
@@ -73,5 +73,5 @@ public sealed class ClusterBenchmark(ClusterBenchOptions options, TextWriter out
             $"    {op,-6} {latency.Count,8:N0} ops {latency.Count / seconds,9:N0} ops/s  p50 {Ms(latency, 50),7:0.000} ms  p99 {Ms(latency, 99),7:0.000} ms  p99.9 {Ms(latency, 99.9),7:0.000} ms  errors {errors}"));
     }
 
-    private static double Ms(LatencyRecorder latency, double percentile) => latency.PercentileMicros(percentile) / 1000;
+    private static double Ms(LatencyHistogram latency, double percentile) => latency.PercentileMicros(percentile) / 1000;
 }

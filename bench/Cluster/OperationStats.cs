@@ -1,13 +1,13 @@
-using PairDb.Bench.Engine;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Cluster;
 
 /// <summary>One worker's latencies and error counts per operation type (merged after the phase).</summary>
 public sealed class OperationStats
 {
-    public LatencyRecorder Reads { get; } = new();
+    public LatencyHistogram Reads { get; } = new();
 
-    public LatencyRecorder Updates { get; } = new();
+    public LatencyHistogram Updates { get; } = new();
 
     public long ReadErrors { get; set; }
 

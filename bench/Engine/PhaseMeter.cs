@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Engine;
 
@@ -31,7 +32,7 @@ public readonly struct PhaseMeter
         return new PhaseMeter(Stopwatch.GetTimestamp(), allocated, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
 
-    public PhaseResult Stop(PhaseResult result, long operations, LatencyRecorder latency)
+    public PhaseResult Stop(PhaseResult result, long operations, LatencyHistogram latency)
     {
         var elapsed = Stopwatch.GetElapsedTime(_startTimestamp);
         return result with

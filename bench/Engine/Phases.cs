@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PairDb.Bench.Load;
 
 namespace PairDb.Bench.Engine;
 
@@ -12,7 +13,7 @@ public static class Phases
 
     public static PhaseResult RunPuts(IBenchStore store, Workload workload, PhaseResult result)
     {
-        var latency = new LatencyRecorder();
+        var latency = new LatencyHistogram();
         var keys = workload.Keys;
         var values = workload.Values;
         var meter = PhaseMeter.Start();
@@ -28,7 +29,7 @@ public static class Phases
 
     public static PhaseResult RunGets(IBenchStore store, Workload workload, PhaseResult result)
     {
-        var latency = new LatencyRecorder();
+        var latency = new LatencyHistogram();
         var keys = workload.Keys;
         var order = workload.GetOrder;
         var missing = 0;
@@ -50,7 +51,7 @@ public static class Phases
 
     public static PhaseResult RunScan(IBenchStore store, int count, PhaseResult result)
     {
-        var latency = new LatencyRecorder();
+        var latency = new LatencyHistogram();
         var meter = PhaseMeter.Start();
         var last = Stopwatch.GetTimestamp();
         var read = store.Scan(count, () =>
@@ -70,7 +71,7 @@ public static class Phases
     {
         var keys = workload.Keys;
         var values = workload.Values;
-        var recorders = new LatencyRecorder[writers];
+        var recorders = new LatencyHistogram[writers];
         var cursor = -1;
         var acknowledged = 0L;
         Exception? failure = null;
@@ -79,7 +80,7 @@ public static class Phases
         var threads = new Thread[writers];
         for (var w = 0; w < writers; w++)
         {
-            var latency = recorders[w] = new LatencyRecorder();
+            var latency = recorders[w] = new LatencyHistogram();
             threads[w] = new Thread(() =>
             {
                 startGate.Wait();
@@ -116,7 +117,7 @@ public static class Phases
             thread.Join();
         }
 
-        var merged = new LatencyRecorder();
+        var merged = new LatencyHistogram();
         foreach (var recorder in recorders)
         {
             merged.Add(recorder);

@@ -3,7 +3,10 @@ using HdrHistogram;
 
 namespace PairDb.Bench.Load;
 
-/// <summary>Call latencies in Stopwatch ticks, 3 significant digits; one per caller, merged at the end of a phase.</summary>
+/// <summary>
+/// Operation or call latencies in Stopwatch ticks, 3 significant digits; one per thread or caller,
+/// merged at the end of a phase. Every benchmark suite records with this one type.
+/// </summary>
 public sealed class LatencyHistogram
 {
     // A minute is far beyond any call we expect; longer ones are clamped rather than thrown on.
@@ -20,6 +23,11 @@ public sealed class LatencyHistogram
     /// <summary>The latency at <paramref name="percentile"/> (0..100) in milliseconds; NaN when empty.</summary>
     public double PercentileMs(double percentile) =>
         _histogram.TotalCount == 0 ? double.NaN : _histogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>The latency at <paramref name="percentile"/> (0..100) in microseconds; NaN when empty.</summary>
+    public double PercentileMicros(double percentile) => PercentileMs(percentile) * 1000.0;
+
+    public double MaxMicros => PercentileMicros(100);
 
     public double MeanMs => _histogram.TotalCount == 0 ? double.NaN : _histogram.GetMean() * 1000.0 / Stopwatch.Frequency;
 }

@@ -50,8 +50,8 @@ public sealed class MixedPhase(int keys, int ops, int valueSize, int seed)
 
             load.Stop();
             var zipf = new ZipfianGenerator(distinct.Count, ZipfianGenerator.YcsbTheta, seed);
-            var reads = new LatencyRecorder();
-            var updates = new LatencyRecorder();
+            var reads = new LatencyHistogram();
+            var updates = new LatencyHistogram();
             var (hitsBefore, missesBefore) = store.CacheCounters();
             long misses = 0, updatesDone = 0;
             var mixed = Stopwatch.StartNew();
