@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Ring.Movement;
 
 namespace PairDb.Coordinator.Ring;
 
@@ -7,7 +10,7 @@ namespace PairDb.Coordinator.Ring;
 /// volatile read, never PostgreSQL); the node registry publishes a new snapshot after every
 /// topology change it makes, and the topology refresher after every change another coordinator made.
 /// </summary>
-public sealed class RingProvider
+public sealed class RingProvider(IOptions<RingOptions> options)
 {
     private readonly Lock _publishLock = new();
     private TokenRing _current = TokenRing.Empty;
@@ -24,6 +27,7 @@ public sealed class RingProvider
         lock (_publishLock)
         {
             ring = RingBuilder.Build(rows, _current.Version + 1);
+            ring.Pending = PendingRanges.Compute(ring, options.Value.ReplicationFactor);
             Volatile.Write(ref _current, ring);
         }
         Changed?.Invoke(ring);

@@ -40,6 +40,15 @@ public sealed partial class TokenRing
     /// <summary>How many tokens the ring holds.</summary>
     public int TokenCount => _tokens.Length;
 
+    /// <summary>
+    /// Extra write targets of the ranges in motion (BOOTSTRAPPING and LEAVING nodes). Set by
+    /// <see cref="RingProvider"/> before the ring is published, never after.
+    /// </summary>
+    public Movement.PendingRanges Pending { get; internal set; } = Movement.PendingRanges.None;
+
+    /// <summary>The ring's tokens, ascending.</summary>
+    public ReadOnlySpan<ulong> Tokens => _tokens;
+
     public bool TryGetNode(string nodeId, out RingNode node) => _byId.TryGetValue(nodeId, out node!);
 
     /// <summary>
