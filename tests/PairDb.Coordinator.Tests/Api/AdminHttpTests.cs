@@ -50,6 +50,8 @@ public sealed class AdminHttpTests
             new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
 
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull("storage-node-new")?.State == "NORMAL"),
+            "the first node's bootstrap to complete (nothing to stream)");
         using var list = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/nodes"));
         var node = list.RootElement.GetProperty("nodes").EnumerateArray()
             .Single(n => n.GetProperty("node_id").GetString() == "storage-node-new");
@@ -115,6 +117,8 @@ public sealed class AdminHttpTests
         {
             Assert.That(forced.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
+        // The last node leaving gives its ranges to nobody: nothing streams, the decommission completes at once.
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull("storage-node-1") is null), "the forced decommission to remove storage-node-1");
         using var list = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/nodes"));
         Assert.That(list.RootElement.GetProperty("nodes").GetArrayLength(), Is.Zero);
     }
@@ -154,6 +158,9 @@ public sealed class AdminHttpTests
         var health = await new Grpc.Health.V1.Health.HealthClient(_coordinator.Channel).CheckAsync(new HealthCheckRequest());
         Assert.That(health.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.Serving));
     }
+
+    private RingNode? RingNodeOrNull(string nodeId) =>
+        _coordinator.Get<RingProvider>().Current.TryGetNode(nodeId, out var node) ? node : null;
 
     private RingNode RingNode(string nodeId)
     {
