@@ -168,11 +168,13 @@ public sealed class AdminHttpTests
         return node;
     }
 
+    /// <summary>Registers a node of an empty cluster and waits for its bootstrap (nothing to stream) to make it NORMAL.</summary>
     private async Task RegisterAsync(string nodeId, int host)
     {
         using var response = await Http.PostAsync("/api/v1/nodes/register",
             Json($$"""{"node_id": "{{nodeId}}", "host": "127.0.1.{{host}}", "port": 8001}"""));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull(nodeId)?.State == "NORMAL"), $"{nodeId}'s bootstrap to complete");
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -140,6 +140,21 @@ public sealed class RebalanceApiTests
     }
 
     [Test]
+    public async Task AbortChange_Grpc_BootstrapAbortedAndUnknownNodeNotFound()
+    {
+        await RegisterAsync(1);
+
+        var reply = await _coordinator.Client.AbortChangeAsync(new TopologyChangeRequest { NodeId = "storage-node-1" });
+
+        Assert.That(reply.Change.Status, Is.EqualTo("aborted"));
+        Assert.That(reply.Change.Type, Is.EqualTo("bootstrap"));
+        Assert.That((await _coordinator.Client.ListStorageNodesAsync(new ListStorageNodesRequest())).Nodes, Is.Empty);
+        await RpcAssert.FailsAsync(
+            () => _coordinator.Client.RestartChangeAsync(new TopologyChangeRequest { NodeId = "storage-node-9" }).ResponseAsync,
+            Grpc.Core.StatusCode.NotFound, Contracts.Errors.ErrorCode.InvalidArgument);
+    }
+
+    [Test]
     public async Task Status_NodeWithoutChange_404Code1000()
     {
         using var response = await Http.GetAsync("/api/v1/rebalance/status?target_node=storage-node-9");
