@@ -36,6 +36,7 @@ public static class JobRegistration
             {
                 scheduler.InstanceName = SchedulerName;
                 scheduler.InstanceId = jobs.ResolveInstanceId(host.GrpcPort);
+                scheduler.IdleWaitTime = jobs.IdleWaitTime;
             });
             quartz.UseDefaultThreadPool(Math.Max(1, jobs.MaxConcurrency));
             quartz.UsePersistentStore(store =>

@@ -27,6 +27,13 @@ public sealed class JobOptions
     /// </summary>
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an idle scheduler waits before it looks for due triggers again. A trigger stored or
+    /// released by another coordinator is noticed only then, so this bounds how late such a firing
+    /// can be (Quartz's default is 30 s). At least 1 second. Default 5 seconds.
+    /// </summary>
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Jobs this coordinator runs at once (Quartz thread pool). Default 4.</summary>
     public int MaxConcurrency { get; set; } = 4;
 
@@ -55,6 +62,10 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         if (options.CheckinMisfireThreshold < options.CheckinInterval)
         {
             failures.Add($"{P}CheckinMisfireThreshold {options.CheckinMisfireThreshold} must be at least CheckinInterval ({options.CheckinInterval})");
+        }
+        if (options.IdleWaitTime < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{P}IdleWaitTime {options.IdleWaitTime} must be at least 1 second");
         }
         if (options.MaxConcurrency is < 1 or > 64)
         {
