@@ -72,6 +72,7 @@ public static class StorageNodeServices
         services.AddSingleton<RangePuller>();
         services.AddSingleton<RangeCoverageChecker>();
         services.AddSingleton<StreamingServices>();
+        services.AddSingleton<Recovery.ReplicaRestorer>();
 
         var maxMessage = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>()?.MaxGrpcMessageBytes ?? new NodeOptions().MaxGrpcMessageBytes;
         services.AddGrpc(o =>
