@@ -37,6 +37,7 @@ try
     app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
     var engine = app.Services.GetRequiredService<LsmEngine>();
     app.Services.GetRequiredService<EngineMetrics>();
+    app.Services.GetRequiredService<PairDb.StorageNode.Streaming.StreamingMetrics>();
     if (engine.NeedsRepair)
     {
         StartupLog.NeedsRepair(logger);
@@ -69,6 +70,8 @@ IntegrityEndpoints.Map(api);
 IntegrityScanEndpoints.Map(api);
 CompactionEndpoints.Map(api);
 CacheEndpoints.Map(api);
+DataEndpoints.Map(api);
+RecoveryEndpoints.Map(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

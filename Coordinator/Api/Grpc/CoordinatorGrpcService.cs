@@ -7,7 +7,7 @@ using PairDb.Coordinator.Topology.Changes;
 namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>pairdb.CoordinatorService: cluster membership (runbook 5.1-5.2).</summary>
-public sealed class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
+public sealed partial class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
 {
     private readonly NodeRegistry _registry;
     private readonly ChangeControl _changes;
