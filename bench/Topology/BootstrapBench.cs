@@ -48,7 +48,14 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var load = new ClientLoad(coordinatorUri, data, options);
         await load.ConnectAsync(cancellationToken);
-        var cpu = CpuMeter.ClientOnly;
+        // "node" in the client table: the coordinator and all four storage nodes (PostgreSQL is "other").
+        var pids = new List<int>(cluster.Hosts.Count);
+        foreach (var host in cluster.Hosts)
+        {
+            pids.Add(host.Pid);
+        }
+
+        var cpu = new CpuMeter(pids);
 
         output.WriteLine($"  loading through the coordinator: {data.Count:N0} keys x {data.ValueSize} B ({options.DataGib:F2} GiB of values, x3 replicas), batches of {data.Batch}");
         var loaded = await LoadDriver.RunAsync(load.Load(), cpu, cancellationToken);

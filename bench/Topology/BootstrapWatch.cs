@@ -92,11 +92,12 @@ public static class BootstrapWatch
     /// <summary>Adds a timeline line when state, status or progress (in 10% steps) changed; returns the new key.</summary>
     private static string Note(List<string> timeline, long started, StorageNodeInfo? node, TopologyChange? change, string last)
     {
-        var key = $"{node?.State} {change?.Status ?? "-"} {(change?.Progress ?? 0) / 10}";
+        var state = (node?.State ?? NodeState.Unspecified).ToString().ToUpperInvariant();
+        var key = $"{state} {change?.Status ?? "-"} {(change?.Progress ?? 0) / 10}";
         if (key != last)
         {
             timeline.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Stopwatch.GetElapsedTime(started).TotalSeconds,6:F1} s  {node?.State} {change?.Status ?? "-"} progress {change?.Progress ?? 0}%"));
+                $"{Stopwatch.GetElapsedTime(started).TotalSeconds,6:F1} s  {state} {change?.Status ?? "-"} progress {change?.Progress ?? 0}%"));
         }
 
         return key;

@@ -7,7 +7,7 @@ public sealed class TopologyBenchOptions
 {
     public const string Usage =
         "usage: pairdb bench topology [--gib 1] [--keys N] [--value-size 1024] [--duration 10] [--rate 400]\n" +
-        "                             [--skip-streaming] [--skip-cluster] [--data DIR]\n" +
+        "                             [--skip-streaming] [--skip-cluster] [--data DIR] [--bootstrap-timeout 600] [--seed N]\n" +
         "  streaming: two storage nodes, source loaded directly, FetchRanges of the whole ring (1 and 2 streams);\n" +
         "  cluster: PostgreSQL + coordinator + 3 nodes loaded through the coordinator, AddStorageNode of a 4th,\n" +
         "  client p99 of a paced read/write load before vs during the bootstrap.";

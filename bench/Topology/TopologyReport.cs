@@ -61,7 +61,7 @@ public static class TopologyReport
         output.WriteLine();
         output.WriteLine(Inv($"bootstrap of storage-node-4 into 3 nodes holding {options.DataGib:F2} GiB of values (x3 replicas), client load {options.Rate:F0} ops/s"));
         output.WriteLine(Inv(
-            $"  status {outcome.Status}, node {outcome.FinalState}; duration {seconds:F2} s ({(outcome.ServerDuration is null ? "observed by polling" : $"completed_at - start_time; polling saw {outcome.Observed.TotalSeconds:F2} s")})"));
+            $"  status {outcome.Status}, node {outcome.FinalState.ToString().ToUpperInvariant()}; duration {seconds:F2} s ({(outcome.ServerDuration is null ? "observed by polling" : $"completed_at - start_time; polling saw {outcome.Observed.TotalSeconds:F2} s")})"));
         output.WriteLine(Inv(
             $"  moved {Fig(bytes / 1e6)} MB (new node's streaming_bytes_transferred: {Fig(result.BytesMoved / 1e6)} MB; rebalance status: ") +
             Inv($"{(outcome.Rebalance is { } r ? $"{r.BytesTransferred / 1e6:F1} MB, {r.KeysCopied:N0} keys copied, {r.KeysStreamed:N0} streamed, {r.Streams} streams" : "not served")}); ") +
