@@ -92,4 +92,39 @@ public static class StreamPull
             messages,
             last?.Done ?? false);
     }
+
+    /// <summary>
+    /// StreamRange from the source drained by this process, applying nothing: what the source side and the
+    /// transport can deliver, to set beside a FetchRanges run whose target also merges and syncs.
+    /// </summary>
+    public static async Task<StreamFigures> DrainSourceAsync(StorageService.StorageServiceClient source, TokenRange range, CancellationToken cancellationToken)
+    {
+        var request = new StreamRangeRequest();
+        request.Ranges.Add(range);
+        var started = Stopwatch.GetTimestamp();
+        var first = TimeSpan.Zero;
+        var messages = 0;
+        ulong keys = 0, bytes = 0, estimated = 0;
+        var done = false;
+        using var call = source.StreamRange(request, cancellationToken: cancellationToken);
+        await foreach (var batch in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (messages++ == 0)
+            {
+                first = Stopwatch.GetElapsedTime(started);
+                estimated = batch.EstimatedKeys;
+            }
+
+            foreach (var entry in batch.Entries)
+            {
+                bytes += (ulong)(entry.Key.Length + entry.Versions.Length);
+            }
+
+            keys += (ulong)batch.Entries.Count;
+            done = batch.Done;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return new StreamFigures("source-drain", elapsed, first, keys, bytes, estimated, double.NaN, messages, done);
+    }
 }

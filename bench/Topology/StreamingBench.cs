@@ -14,8 +14,9 @@ public sealed record PullRun(
     double MetricBytes,
     double GaugePeakMbps,
     double GaugeMeanMbps,
-    CpuUsage SourceCpu,
-    CpuUsage TargetCpu)
+    double SourceCores,
+    double TargetCores,
+    double OtherCores)
 {
     public ulong Keys => Sum(s => s.Keys);
 
@@ -80,14 +81,17 @@ public sealed class StreamingBench(TopologyBenchOptions options, TextWriter outp
 {
     private const string ThroughputGauge = "streaming_throughput_mbps";
     private const string BytesCounter = "streaming_bytes_transferred";
+    /// <summary>Name of the run that only drains StreamRange (no target); the targets are judged on the FetchRanges runs.</summary>
+    public const string SourceOnly = "source";
+
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(90);
 
     public async Task<StreamingResult> RunAsync(CancellationToken cancellationToken)
     {
         var data = new DataSet(options);
-        output.WriteLine($"streaming: starting two storage nodes under {options.DataDirectory}");
-        await using var source = await LocalStorageNode.StartAsync("bench-source", options.DataDirectory, NodeDurability.Sync, cancellationToken);
-        await using var target = await LocalStorageNode.StartAsync("bench-target", options.DataDirectory, NodeDurability.Sync, cancellationToken);
+        output.WriteLine($"streaming: starting two storage nodes (durability {options.Durability}) under {options.DataDirectory}");
+        await using var source = await LocalStorageNode.StartAsync("bench-source", options.DataDirectory, options.Durability, cancellationToken);
+        await using var target = await LocalStorageNode.StartAsync("bench-target", options.DataDirectory, options.Durability, cancellationToken);
         output.WriteLine($"  source pid {source.Pid} {source.GrpcAddress}, target pid {target.Pid} {target.GrpcAddress}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -98,7 +102,10 @@ public sealed class StreamingBench(TopologyBenchOptions options, TextWriter outp
 
         using var channel = GrpcChannel.ForAddress(target.GrpcAddress);
         var client = new StorageService.StorageServiceClient(channel);
-        var runs = new List<PullRun>(2);
+        var runs = new List<PullRun>(3);
+        var drain = await DrainAsync(source, cancellationToken);
+        runs.Add(drain);
+        output.WriteLine($"  {drain.Name}: {drain.Keys:N0} keys, {drain.Bytes / 1e6:F1} MB in {drain.Wall.TotalSeconds:F2} s (StreamRange read by the bench, nothing applied)");
         foreach (var streams in (int[])[1, 2])
         {
             if (streams > 1)
@@ -162,6 +169,20 @@ public sealed class StreamingBench(TopologyBenchOptions options, TextWriter outp
         return figures;
     }
 
+    private static async Task<PullRun> DrainAsync(LocalStorageNode source, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(source.GrpcAddress);
+        var client = new StorageService.StorageServiceClient(channel);
+        var cpu = new CpuMeter([source.Pid]);
+        var start = cpu.Take();
+        var started = Stopwatch.GetTimestamp();
+        var figures = await StreamPull.DrainSourceAsync(client, StreamPull.SplitRing(1)[0], cancellationToken);
+        var wall = Stopwatch.GetElapsedTime(started);
+        var usage = cpu.Since(start);
+        // The bench is the receiver here: its CPU goes in the target column.
+        return new PullRun(SourceOnly, [figures], wall, double.NaN, double.NaN, double.NaN, usage.Servers, usage.Client, usage.Other);
+    }
+
     private static async Task<PullRun> PullAsync(
         StorageService.StorageServiceClient client, LocalStorageNode source, LocalStorageNode target, HttpClient http, int streams, CancellationToken cancellationToken)
     {
@@ -193,7 +214,8 @@ public sealed class StreamingBench(TopologyBenchOptions options, TextWriter outp
         var sourceUsage = sourceCpu.Since(sourceStart);
         var targetUsage = targetCpu.Since(targetStart);
         var bytesAfter = await MetricsScrape.SumAsync(http, target.AdminAddress, BytesCounter, cancellationToken) ?? double.NaN;
-        return new PullRun(streams == 1 ? "1 stream" : $"{streams} streams", figures, wall, bytesAfter - bytesBefore, gauge.Peak, gauge.Mean, sourceUsage, targetUsage);
+        return new PullRun(streams == 1 ? "1 stream" : $"{streams} streams", figures, wall, bytesAfter - bytesBefore, gauge.Peak, gauge.Mean,
+            sourceUsage.Servers, targetUsage.Servers, Math.Max(0, targetUsage.Other - sourceUsage.Servers));
     }
 
     private static string LoadLine(PhaseFigures load, DataSet data)

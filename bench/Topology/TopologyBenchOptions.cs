@@ -8,6 +8,7 @@ public sealed class TopologyBenchOptions
     public const string Usage =
         "usage: pairdb bench topology [--gib 1] [--keys N] [--value-size 1024] [--duration 10] [--rate 400]\n" +
         "                             [--skip-streaming] [--skip-cluster] [--data DIR] [--bootstrap-timeout 600] [--seed N]\n" +
+        "                             [--durability sync|periodic]   (the streaming part's two nodes; default sync)\n" +
         "  streaming: two storage nodes, source loaded directly, FetchRanges of the whole ring (1 and 2 streams);\n" +
         "  cluster: PostgreSQL + coordinator + 3 nodes loaded through the coordinator, AddStorageNode of a 4th,\n" +
         "  client p99 of a paced read/write load before vs during the bootstrap.";
@@ -28,6 +29,9 @@ public sealed class TopologyBenchOptions
     public double Rate { get; private set; } = 400;
 
     public bool SkipStreaming { get; private set; }
+
+    /// <summary>Commit-log durability of the streaming part's two nodes (the node default, Sync, unless changed to see what fsyncs cost).</summary>
+    public Node.NodeDurability Durability { get; private set; } = Node.NodeDurability.Sync;
 
     public bool SkipCluster { get; private set; }
 
@@ -70,6 +74,18 @@ public sealed class TopologyBenchOptions
             if (name == "--data")
             {
                 options.DataDirectory = Path.GetFullPath(value);
+                continue;
+            }
+
+            if (name == "--durability")
+            {
+                if (!Enum.TryParse<Node.NodeDurability>(value, ignoreCase: true, out var durability))
+                {
+                    error = $"--durability must be sync or periodic, got '{value}'";
+                    return false;
+                }
+
+                options.Durability = durability;
                 continue;
             }
 

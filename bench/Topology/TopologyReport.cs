@@ -24,7 +24,7 @@ public static class TopologyReport
         {
             output.WriteLine(Inv(
                 $"{run.Name,-9} {run.Wall.TotalSeconds,8:F2} {run.Keys,11:N0} {run.KeysPerSecond,11:N0} {run.Bytes / 1e6,9:F1} {run.TotalMegabytesPerSecond,11:F1} {run.MegabytesPerSecondPerStream,12:F1} ") +
-                Inv($"{FirstProgress(run),15:F2} {Fig(run.GaugePeakMbps),9}/{Fig(run.GaugeMeanMbps),-9} {Fig(run.MetricBytes / 1e6),10}        {Cores(run.SourceCpu.Servers)}  {Cores(run.TargetCpu.Servers)} {Cores(Math.Max(0, run.TargetCpu.Other - run.SourceCpu.Servers))}"));
+                Inv($"{FirstProgress(run),15:F2} {Fig(run.GaugePeakMbps),9}/{Fig(run.GaugeMeanMbps),-9} {Fig(run.MetricBytes / 1e6),10}        {Cores(run.SourceCores)}  {Cores(run.TargetCores)} {Cores(run.OtherCores)}"));
             foreach (var stream in run.Streams)
             {
                 output.WriteLine(Inv(
@@ -39,8 +39,28 @@ public static class TopologyReport
             }
         }
 
-        var one = result.Runs[0];
-        var two = result.Runs.Count > 1 ? result.Runs[^1] : null;
+        PullRun? one = null, two = null, source = null;
+        foreach (var run in result.Runs)
+        {
+            switch (run.Streams.Count)
+            {
+                case 1 when run.Name == StreamingBench.SourceOnly: source = run; break;
+                case 1: one = run; break;
+                default: two = run; break;
+            }
+        }
+
+        if (one is null)
+        {
+            output.WriteLine("no FetchRanges run finished");
+            return false;
+        }
+
+        if (source is not null)
+        {
+            output.WriteLine(Inv($"(the source row is StreamRange drained by the bench: the source's and transport's ceiling; its target column is the bench's CPU)"));
+        }
+
         var met = one.MegabytesPerSecondPerStream >= TargetMbpsPerStream && (two is null || two.MegabytesPerSecondPerStream >= TargetMbpsPerStream);
         output.WriteLine(Inv(
             $"target stream_mbps_per_stream={one.MegabytesPerSecondPerStream:F1} (>= 100 {Mark(one.MegabytesPerSecondPerStream >= TargetMbpsPerStream)}) ") +
