@@ -57,6 +57,9 @@ public sealed record PullRun(
 
     public double KeysPerSecond => Keys / Wall.TotalSeconds;
 
+    /// <summary>Receiving side's CPU milliseconds per MB moved: steadier than MB/s when other tenants take the cores.</summary>
+    public double TargetCpuMsPerMegabyte => TargetCores * Wall.TotalMilliseconds / (Bytes / 1e6);
+
     private ulong Sum(Func<StreamFigures, ulong> take)
     {
         ulong sum = 0;

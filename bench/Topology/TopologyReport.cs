@@ -19,12 +19,12 @@ public static class TopologyReport
         var ok = true;
         output.WriteLine();
         output.WriteLine(Inv($"streaming: FetchRanges of the whole ring, {options.Keys:N0} keys x {options.ValueSize} B ({options.DataGib:F2} GiB of values); MB = 10^6 bytes, per stream = its bytes over its own call"));
-        output.WriteLine("run        seconds        keys      keys/s  MB moved  MB/s total  MB/s/stream  1st progress s  node mbps peak/mean  metric MB  cores: source target other");
+        output.WriteLine("run        seconds        keys      keys/s  MB moved  MB/s total  MB/s/stream  1st progress s  node mbps peak/mean  metric MB  cores: source target other  target cpu ms/MB");
         foreach (var run in result.Runs)
         {
             output.WriteLine(Inv(
                 $"{run.Name,-9} {run.Wall.TotalSeconds,8:F2} {run.Keys,11:N0} {run.KeysPerSecond,11:N0} {run.Bytes / 1e6,9:F1} {run.TotalMegabytesPerSecond,11:F1} {run.MegabytesPerSecondPerStream,12:F1} ") +
-                Inv($"{FirstProgress(run),15:F2} {Fig(run.GaugePeakMbps),9}/{Fig(run.GaugeMeanMbps),-9} {Fig(run.MetricBytes / 1e6),10}        {Cores(run.SourceCores)}  {Cores(run.TargetCores)} {Cores(run.OtherCores)}"));
+                Inv($"{FirstProgress(run),15:F2} {Fig(run.GaugePeakMbps),9}/{Fig(run.GaugeMeanMbps),-9} {Fig(run.MetricBytes / 1e6),10}        {Cores(run.SourceCores)}  {Cores(run.TargetCores)} {Cores(run.OtherCores)}  {Fig(run.TargetCpuMsPerMegabyte),16}"));
             foreach (var stream in run.Streams)
             {
                 output.WriteLine(Inv(
@@ -66,7 +66,7 @@ public static class TopologyReport
             $"target stream_mbps_per_stream={one.MegabytesPerSecondPerStream:F1} (>= 100 {Mark(one.MegabytesPerSecondPerStream >= TargetMbpsPerStream)}) ") +
             Inv($"streams2_mbps_per_stream={Fig(two?.MegabytesPerSecondPerStream ?? double.NaN)} (>= 100 {Mark(two is not null && two.MegabytesPerSecondPerStream >= TargetMbpsPerStream)}) ") +
             Inv($"streams2_mbps_total={Fig(two?.TotalMegabytesPerSecond ?? double.NaN)} keys_per_s={one.KeysPerSecond:F0} ") +
-            Inv($"node_streaming_throughput_mbps={Fig(one.GaugeMeanMbps)} data_gib={options.DataGib:F2}: {(met ? "met" : "MISSED")}"));
+            Inv($"node_streaming_throughput_mbps={Fig(one.GaugeMeanMbps)} target_cpu_ms_per_mb={Fig(one.TargetCpuMsPerMegabyte)} data_gib={options.DataGib:F2}: {(met ? "met" : "MISSED")}"));
         return ok;
     }
 
