@@ -45,4 +45,13 @@ public static class ChangeStatuses
     public const string Completed = "completed";
 
     public const string Failed = "failed";
+
+    /// <summary>Rolled back by the operator (POST /api/v1/rebalance/abort): the ring is as it was before.</summary>
+    public const string Aborted = "aborted";
+
+    /// <summary>Completed, and every cleanup task of the change has run.</summary>
+    public const string CleanedUp = "cleaned_up";
+
+    /// <summary>Statuses a runner still drives: nothing else may change the change's node meanwhile.</summary>
+    public static bool IsActive(string status) => status is Pending or InProgress;
 }
