@@ -36,7 +36,7 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
     public async Task<BootstrapResult> RunAsync(CancellationToken cancellationToken)
     {
         var data = new DataSet(options);
-        await using var cluster = await ScratchCluster.StartAsync(output, options.DataDirectory, spareNodes: 1, coordinatorArguments: []);
+        await using var cluster = await ScratchCluster.StartAsync(output, options.DataDirectory, spareNodes: 1, options.CoordinatorArguments);
         var members = new List<Uri>(3);
         for (var i = 0; i < 3; i++)
         {

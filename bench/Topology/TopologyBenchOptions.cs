@@ -9,6 +9,8 @@ public sealed class TopologyBenchOptions
         "usage: pairdb bench topology [--gib 1] [--keys N] [--value-size 1024] [--duration 10] [--rate 400]\n" +
         "                             [--skip-streaming] [--skip-cluster] [--data DIR] [--bootstrap-timeout 600] [--seed N]\n" +
         "                             [--durability sync|periodic]   (the streaming part's two nodes; default sync)\n" +
+        "                             [--stream-cap MBPS] [--max-streams N]   (coordinator PairDb:Topology:MaxStreamMegabytesPerSecond,\n" +
+        "                             MaxConcurrentStreams for the bootstrap; default: the coordinator's, unlimited and 2)\n" +
         "  streaming: two storage nodes, source loaded directly, FetchRanges of the whole ring (1 and 2 streams);\n" +
         "  cluster: PostgreSQL + coordinator + 3 nodes loaded through the coordinator, AddStorageNode of a 4th,\n" +
         "  client p99 of a paced read/write load before vs during the bootstrap.";
@@ -42,6 +44,32 @@ public sealed class TopologyBenchOptions
     public TimeSpan BootstrapTimeout { get; private set; } = TimeSpan.FromMinutes(10);
 
     public int Seed { get; private set; } = 20_261_126;
+
+    /// <summary>PairDb:Topology:MaxStreamMegabytesPerSecond for the cluster's coordinator; null = its default (unlimited).</summary>
+    public double? StreamCap { get; private set; }
+
+    /// <summary>PairDb:Topology:MaxConcurrentStreams for the cluster's coordinator; null = its default (2).</summary>
+    public int? MaxStreams { get; private set; }
+
+    /// <summary>The coordinator configuration the options above ask for.</summary>
+    public IReadOnlyList<string> CoordinatorArguments
+    {
+        get
+        {
+            var arguments = new List<string>(2);
+            if (StreamCap is { } cap)
+            {
+                arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--PairDb:Topology:MaxStreamMegabytesPerSecond={cap}"));
+            }
+
+            if (MaxStreams is { } streams)
+            {
+                arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--PairDb:Topology:MaxConcurrentStreams={streams}"));
+            }
+
+            return arguments;
+        }
+    }
 
     public long Keys => ExplicitKeys ?? Math.Max(1, (long)(Gib * (1L << 30) / ValueSize));
 
@@ -104,6 +132,8 @@ public sealed class TopologyBenchOptions
                 case "--rate": options.Rate = number; break;
                 case "--bootstrap-timeout": options.BootstrapTimeout = TimeSpan.FromSeconds(number); break;
                 case "--seed": options.Seed = (int)number; break;
+                case "--stream-cap": options.StreamCap = number; break;
+                case "--max-streams": options.MaxStreams = (int)number; break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;

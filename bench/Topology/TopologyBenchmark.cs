@@ -14,6 +14,7 @@ public sealed class TopologyBenchmark(TopologyBenchOptions options, TextWriter o
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench topology: keys={options.Keys:N0} value={options.ValueSize} B data={options.DataGib:F2} GiB of values " +
             $"rate={options.Rate:F0} ops/s before-window={options.Duration.TotalSeconds:F0} s data-dir={options.DataDirectory} cores={Environment.ProcessorCount}" +
+            $"{(options.CoordinatorArguments.Count > 0 ? " coordinator " + string.Join(' ', options.CoordinatorArguments) : "")}" +
             $"{(options.SkipStreaming ? " (streaming skipped)" : "")}{(options.SkipCluster ? " (cluster skipped)" : "")}"));
         var ok = true;
         StreamingResult? streaming = null;
