@@ -46,11 +46,15 @@ public static class ChangeStatuses
 
     public const string Failed = "failed";
 
-    /// <summary>Rolled back by the operator (POST /api/v1/rebalance/abort): the ring is as it was before.</summary>
-    public const string Aborted = "aborted";
-
-    /// <summary>Completed, and every cleanup task of the change has run.</summary>
+    /// <summary>
+    /// Completed, and every node that gave ranges up has dropped them (or was gone): the cleanup job
+    /// moves a change here, so the runbook's "still completed 24 h after completion" query (5.4) lists
+    /// only changes whose cleanup is stuck.
+    /// </summary>
     public const string CleanedUp = "cleaned_up";
+
+    /// <summary>Rolled back by the operator before cutover: the ring is exactly what it was before the change.</summary>
+    public const string Aborted = "aborted";
 
     /// <summary>Statuses a runner still drives: nothing else may change the change's node meanwhile.</summary>
     public static bool IsActive(string status) => status is Pending or InProgress;
