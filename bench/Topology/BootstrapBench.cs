@@ -32,6 +32,10 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
     private const string NewNode = "storage-node-4";
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>Coordinator and nodes together below this many cores count as at rest (heartbeats, probes, metrics).</summary>
+    private const double IdleCores = 0.15;
 
     public async Task<BootstrapResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -66,7 +70,9 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
         }
 
         var settle = await MetricsScrape.WaitForNoCompactionAsync(http, members, SettleLimit, cancellationToken);
-        output.WriteLine($"  compaction settled in {settle.TotalSeconds:F1} s; client load: {options.Rate:F0} ops/s (half Gets of loaded keys, half Puts of new keys)");
+        var (idle, cores) = await CpuSettle.WaitAsync(cpu, IdleCores, IdleLimit, cancellationToken);
+        output.WriteLine($"  compaction settled in {settle.TotalSeconds:F1} s, servers at {cores:F2} cores after {idle.TotalSeconds:F0} s more; " +
+            $"client load: {options.Rate:F0} ops/s (half Gets of loaded keys, half Puts of new keys)");
         await LoadDriver.RunAsync(load.Mixed("warmup", Warmup, CancellationToken.None), cpu, cancellationToken);
         var before = await LoadDriver.RunAsync(load.Mixed("before", options.Duration, CancellationToken.None), cpu, cancellationToken);
         output.WriteLine($"  before: {before.Calls:N0} calls in {before.Elapsed.TotalSeconds:F1} s, p99 {before.Latency.PercentileMs(99):F2} ms");
