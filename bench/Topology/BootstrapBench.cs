@@ -81,16 +81,19 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         var bytesBefore = await MetricsScrape.SumAsync(http, spare.Admin, "streaming_bytes_transferred", cancellationToken) ?? 0;
         using var bootstrapDone = new CancellationTokenSource();
-        var during = LoadDriver.RunAsync(load.Mixed("during", options.BootstrapTimeout, bootstrapDone.Token), cpu, cancellationToken);
+        var timeline = new LatencyTimeline();
+        var phases = new List<(double Seconds, string State)>();
+        var during = LoadDriver.RunAsync(load.Mixed("during", options.BootstrapTimeout, bootstrapDone.Token, timeline), cpu, cancellationToken);
         var gauge = GaugeSampler.Start(http, spare.Admin, "streaming_throughput_mbps");
         BootstrapOutcome outcome;
         try
         {
             output.WriteLine($"  AddStorageNode {NewNode} (127.0.0.1:{spare.GrpcPort})");
-            outcome = await BootstrapWatch.RunAsync(coordinator, new AddStorageNodeRequest
+            timeline.Start();
+            outcome = await BootstrapWatch.RunAsync(coordinator, http, cluster.CoordinatorAdmin, new AddStorageNodeRequest
             {
                 NodeId = NewNode, Host = "127.0.0.1", Port = (uint)spare.GrpcPort, HttpPort = (uint)spare.HttpPort,
-            }, options.BootstrapTimeout, cancellationToken);
+            }, options.BootstrapTimeout, phases, cancellationToken);
         }
         finally
         {
@@ -106,6 +109,7 @@ public sealed class BootstrapBench(TopologyBenchOptions options, TextWriter outp
             output.WriteLine("    " + line);
         }
 
+        timeline.Write(output, outcome.Observed.TotalSeconds, phases);
         output.WriteLine($"  during: {duringFigures.Calls:N0} calls in {duringFigures.Elapsed.TotalSeconds:F1} s, p99 {duringFigures.Latency.PercentileMs(99):F2} ms");
         return new BootstrapResult(loaded, settle, before, duringFigures, outcome with { Rebalance = rebalance }, bytesAfter - bytesBefore, gauge.Peak, gauge.Mean);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PairDb.Bench.Load;
 using PairDb.Contracts.Grpc;
 
@@ -68,7 +69,7 @@ public sealed class ClientLoad : IDisposable
     }
 
     /// <summary>The paced read/insert mix for at most <paramref name="duration"/>, or until <paramref name="until"/> is cancelled.</summary>
-    public LoadPhase Mixed(string name, TimeSpan duration, CancellationToken until)
+    public LoadPhase Mixed(string name, TimeSpan duration, CancellationToken until, LatencyTimeline? timeline = null)
     {
         var errors = new FirstError();
         return new LoadPhase
@@ -82,28 +83,41 @@ public sealed class ClientLoad : IDisposable
             Errors = errors,
             Call = async (caller, call, ct) =>
             {
-                if ((call & 1) == 0)
+                var begun = Stopwatch.GetTimestamp();
+                try
                 {
-                    var request = new GetRequest { TenantId = DataSet.Tenant, Key = _data.Key(LoadedIndex(call)) };
-                    var reply = await Client(caller).GetAsync(request, cancellationToken: ct);
-                    if (reply.Siblings.Count == 0)
-                    {
-                        errors.Note("Get of a loaded key answered no sibling");
-                        return 1;
-                    }
-
-                    return 0;
+                    return await CallAsync(caller, call, errors, ct);
                 }
-
-                var index = InsertBase + Interlocked.Increment(ref _inserted);
-                var put = new PutRequest { TenantId = DataSet.Tenant, Key = _data.Key(index), Value = _data.Value(index) };
-                await Client(caller).PutAsync(put, cancellationToken: ct);
-                return 0;
+                finally
+                {
+                    timeline?.Record(begun, Stopwatch.GetTimestamp());
+                }
             },
         };
     }
 
     public void Dispose() => _pool.Dispose();
+
+    private async ValueTask<int> CallAsync(int caller, long call, FirstError errors, CancellationToken cancellationToken)
+    {
+        if ((call & 1) == 0)
+        {
+            var request = new GetRequest { TenantId = DataSet.Tenant, Key = _data.Key(LoadedIndex(call)) };
+            var reply = await Client(caller).GetAsync(request, cancellationToken: cancellationToken);
+            if (reply.Siblings.Count == 0)
+            {
+                errors.Note("Get of a loaded key answered no sibling");
+                return 1;
+            }
+
+            return 0;
+        }
+
+        var index = InsertBase + Interlocked.Increment(ref _inserted);
+        var put = new PutRequest { TenantId = DataSet.Tenant, Key = _data.Key(index), Value = _data.Value(index) };
+        await Client(caller).PutAsync(put, cancellationToken: cancellationToken);
+        return 0;
+    }
 
     private KeyValueService.KeyValueServiceClient Client(int caller) => _clients[caller % _clients.Length];
 
