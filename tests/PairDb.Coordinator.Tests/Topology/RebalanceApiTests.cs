@@ -4,6 +4,7 @@ using System.Text.Json;
 using PairDb.Contracts.Grpc;
 using PairDb.Coordinator.Ring;
 using PairDb.Coordinator.Tests.Support;
+using PairDb.Coordinator.Topology.Changes;
 
 namespace PairDb.Coordinator.Tests.Topology;
 
@@ -27,6 +28,8 @@ public sealed class RebalanceApiTests
         {
             ["PairDb:Topology:AutoStart"] = "false",
             ["PairDb:Topology:RunInterval"] = "00:00:00.200",
+            ["PairDb:Topology:ChangeJobInterval"] = "00:00:00.500",
+            ["PairDb:Jobs:IdleWaitTime"] = "00:00:01",
             ["PairDb:Topology:RetryBackoff"] = "00:00:00.100",
             ["PairDb:Topology:MaxRetryBackoff"] = "00:00:00.500",
         });
@@ -62,6 +65,21 @@ public sealed class RebalanceApiTests
         Assert.That(done.RootElement.GetProperty("progress_percent").GetInt32(), Is.EqualTo(100));
         Assert.That(done.RootElement.GetProperty("cleanup").GetProperty("status").GetString(), Is.EqualTo("scheduled"));
         Assert.That(await _database.ScalarAsync<string>("SELECT state FROM storage_nodes WHERE node_id='storage-node-1'"), Is.EqualTo("NORMAL"));
+    }
+
+    [Test]
+    public async Task Supervisor_ChangePersistedAtCutoverWithoutAJob_ResumedAndCompleted()
+    {
+        var reply = await RegisterAsync(1);
+        await _coordinator.Get<ChangeScheduler>().UnscheduleAsync(reply.Change.ChangeId, CancellationToken.None);
+        // As a crash right before the cutover leaves it: in_progress, phase cutover, no job.
+        await _database.ScalarAsync<object>(
+            "UPDATE pending_changes SET status = 'in_progress', details = details || '{\"phase\": \"cutover\", \"wait_for_operator\": false}'::jsonb " +
+            $"WHERE change_id = '{reply.Change.ChangeId}'");
+
+        await Eventually.WaitAsync(async () => await StateAsync("storage-node-1") == "completed", "the supervisor to schedule the change and the runner to cut it over");
+        Assert.That(await _database.ScalarAsync<string>("SELECT state FROM storage_nodes WHERE node_id='storage-node-1'"), Is.EqualTo("NORMAL"));
+        Assert.That(await _database.ScalarAsync<int>($"SELECT progress FROM pending_changes WHERE change_id = '{reply.Change.ChangeId}'"), Is.EqualTo(100));
     }
 
     [Test]

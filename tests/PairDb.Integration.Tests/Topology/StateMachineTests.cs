@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Grpc.Core;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
 using static PairDb.Integration.Tests.Support.Rpc;
@@ -63,11 +62,13 @@ public sealed class StateMachineTests
     {
         var settings = FastChanges();
         // Slow copying down so the kill lands in the middle of it.
-        settings["PairDb:Topology:MaxStreamMegabytesPerSecond"] = "0.3";
+        settings["PairDb:Topology:MaxStreamMegabytesPerSecond"] = "0.2";
         settings["PairDb:Topology:StreamBatchSize"] = "50";
         settings["PairDb:Topology:StreamBuffer"] = "100";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var cluster = await TestCluster.StartAsync(coordinatorSettings: settings);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
+        await TestContext.Progress.WriteLineAsync($"cluster up {clock.Elapsed}");
         const int keys = 1500;
         await WriteAsync(cluster, keys, value: 1024);
 
@@ -79,12 +80,17 @@ public sealed class StateMachineTests
         await Eventually.WaitAsync(async () => await CopiedSoFarAsync(cluster, joining.NodeId) > 0,
             "some keys to be copied (and persisted) before the kill", ChangeTimeout);
 
+        await TestContext.Progress.WriteLineAsync($"copying {clock.Elapsed}");
         cluster.KillCoordinator();
         var persisted = await CopiedSoFarAsync(cluster, joining.NodeId);
+        Assert.That(await cluster.ScalarAsync<string>($"SELECT details->>'phase' FROM pending_changes WHERE node_id = '{joining.NodeId}'"),
+            Is.EqualTo("copying"), "the coordinator died in the middle of copying");
         Assert.That(await cluster.ScalarAsync<string>($"SELECT state FROM storage_nodes WHERE node_id = '{joining.NodeId}'"), Is.EqualTo("BOOTSTRAPPING"));
         await cluster.RestartCoordinatorAsync();
+        await TestContext.Progress.WriteLineAsync($"restarted {clock.Elapsed}, {persisted} keys copied before the kill");
 
         var completed = await WaitCompletedAsync(cluster, joining.NodeId);
+        await TestContext.Progress.WriteLineAsync($"completed {clock.Elapsed}");
         Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
         await AssertEveryKeyReadableAsync(cluster, keys);
         Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
@@ -94,6 +100,10 @@ public sealed class StateMachineTests
     {
         ["PairDb:Ring:RefreshInterval"] = "00:00:00.200",
         ["PairDb:Topology:RunInterval"] = "00:00:00.300",
+        ["PairDb:Topology:ChangeJobInterval"] = "00:00:01",
+        ["PairDb:Jobs:IdleWaitTime"] = "00:00:01",
+        ["PairDb:Jobs:CheckinInterval"] = "00:00:01",
+        ["PairDb:Jobs:CheckinMisfireThreshold"] = "00:00:02",
         ["PairDb:Topology:RetryBackoff"] = "00:00:00.100",
         ["PairDb:Topology:MaxRetryBackoff"] = "00:00:01",
         ["PairDb:Topology:ProgressInterval"] = "00:00:00.200",
@@ -118,23 +128,32 @@ public sealed class StateMachineTests
 
     private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys)
     {
-        for (var i = 0; i < keys; i++)
+        for (var start = 0; start < keys; start += 100)
         {
-            var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Consistency = Consistency.Quorum });
-            Assert.That(reply.Siblings, Has.Count.EqualTo(1), $"key-{i} readable at R=2");
-            Assert.That(reply.Siblings[0].Value.ToStringUtf8(), Does.StartWith($"{i}:"));
+            var batch = new BatchGetRequest();
+            for (var i = start; i < Math.Min(keys, start + 100); i++)
+            {
+                batch.Items.Add(new GetRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Consistency = Consistency.Quorum });
+            }
+            var reply = await cluster.KeyValue.BatchGetAsync(batch);
+            for (var j = 0; j < reply.Results.Count; j++)
+            {
+                var i = start + j;
+                var result = reply.Results[j];
+                Assert.That(result.ResultCase, Is.EqualTo(GetResult.ResultOneofCase.Ok), $"key-{i} readable at R=2: {result.Error}");
+                Assert.That(result.Ok.Siblings, Has.Count.EqualTo(1), $"key-{i} has one value");
+                Assert.That(result.Ok.Siblings[0].Value.ToStringUtf8(), Does.StartWith($"{i}:"));
+            }
         }
     }
 
     private static async Task<int> CountLocalAsync(ClusterNode node, int keys)
     {
         var found = 0;
-        for (var i = 0; i < keys; i++)
+        for (var start = 0; start < keys; start += 50)
         {
-            if ((await node.ReadLocalAsync(Tenant, $"key-{i}")).Siblings.Count > 0)
-            {
-                found++;
-            }
+            var reads = Enumerable.Range(start, Math.Min(50, keys - start)).Select(i => node.ReadLocalAsync(Tenant, $"key-{i}"));
+            found += (await Task.WhenAll(reads)).Count(set => set.Siblings.Count > 0);
         }
         return found;
     }
