@@ -6,7 +6,7 @@ namespace PairDb.Bench.Topology;
 public sealed class TopologyBenchOptions
 {
     public const string Usage =
-        "usage: pairdb bench topology [--gib 0.5] [--keys N] [--value-size 1024] [--duration 10] [--rate 400]\n" +
+        "usage: pairdb bench topology [--gib 1] [--keys N] [--value-size 1024] [--duration 10] [--rate 400]\n" +
         "                             [--skip-streaming] [--skip-cluster] [--data DIR] [--bootstrap-timeout 600] [--seed N]\n" +
         "                             [--durability sync|periodic]   (the streaming part's two nodes; default sync)\n" +
         "                             [--stream-cap MBPS] [--max-streams N]   (coordinator PairDb:Topology:MaxStreamMegabytesPerSecond,\n" +
@@ -18,10 +18,10 @@ public sealed class TopologyBenchOptions
     public const int KeySize = 16;
 
     /// <summary>
-    /// Data set size in GiB of values (keys = gib * 2^30 / value size) unless <see cref="Keys"/> is given. The default
-    /// keeps a run near 4 minutes on a 2-core machine (the cluster load writes 3 replicas); <c>--gib 1</c> is issue 8's size.
+    /// Data set size in GiB of values (keys = gib * 2^30 / value size) unless <see cref="Keys"/> is given. The default is
+    /// issue 8's size; a run takes about 4 minutes on a 2-core machine (the cluster load writes 3 replicas).
     /// </summary>
-    public double Gib { get; private set; } = 0.5;
+    public double Gib { get; private set; } = 1;
 
     public long? ExplicitKeys { get; private set; }
 
