@@ -29,20 +29,29 @@ public sealed record RebalanceStatusJson(
     string? Waiting,
     string? Error,
     IReadOnlyList<RebalanceStreamJson> Streams,
+    IReadOnlyList<KeyRangeJson> KeyRanges,
     Cleanup.CleanupPlan? Cleanup)
 {
     public static RebalanceStatusJson From(PendingChangeRecord change)
     {
         var details = ChangeDetails.Parse(change.Details);
         var streams = new List<RebalanceStreamJson>(details.Streams.Count);
+        var keyRanges = new List<KeyRangeJson>();
         foreach (var stream in details.Streams)
         {
             streams.Add(new RebalanceStreamJson(stream.Source, stream.Target, stream.State, stream.KeysCopied, stream.BytesTransferred, stream.EstimatedKeys, stream.Ranges));
+            if (string.Equals(stream.Target, change.NodeId, StringComparison.Ordinal))
+            {
+                foreach (var range in stream.Ranges)
+                {
+                    keyRanges.Add(KeyRangeJson.From(range));
+                }
+            }
         }
         return new RebalanceStatusJson(
             change.ChangeId, change.Type, change.NodeId, StateOf(change.Status, details.Phase), change.Status, change.Progress,
             ChangeProgress.KeysCopied(details.Streams), details.KeysStreamed, ChangeProgress.BytesTransferred(details.Streams),
-            details.EstimatedCompletion, change.StartTime, change.CompletedAt, details.Waiting, change.Error, streams, details.Cleanup);
+            details.EstimatedCompletion, change.StartTime, change.CompletedAt, details.Waiting, change.Error, streams, keyRanges, details.Cleanup);
     }
 
     /// <summary>The runbook's "state": the phase while the change runs, the outcome once it ended.</summary>
@@ -56,6 +65,18 @@ public sealed record RebalanceStatusJson(
 
 public sealed record RebalanceStreamJson(
     string Source, string Target, string State, long KeysCopied, long BytesTransferred, long EstimatedKeys, IReadOnlyList<ulong[]> Ranges);
+
+/// <summary>
+/// A range the change's node received, in the shape the node's <c>POST /api/v1/integrity/verify-ranges</c>
+/// takes (runbook 3.1 step 5: <c>{"key_ranges": [...]}  # Ranges received from streaming</c>): tokens as
+/// decimal strings, since JSON tools lose 64-bit integers.
+/// </summary>
+public sealed record KeyRangeJson(string StartToken, string EndToken)
+{
+    public static KeyRangeJson From(ulong[] range) => new(
+        range[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        range[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
 
 /// <summary>POST /api/v1/routing/update.</summary>
 public sealed record RoutingJson(long RingVersion, IReadOnlyList<string> Members, int PendingTargets);

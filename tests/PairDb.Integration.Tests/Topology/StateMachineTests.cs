@@ -44,6 +44,18 @@ public sealed class StateMachineTests
         // With four nodes and N = 3 a node replicates about three quarters of the keys.
         Assert.That(onNewNode, Is.GreaterThan(keys / 2), $"the new node holds {onNewNode} of {keys} keys");
 
+        // Runbook 3.1 step 5: the ranges received, as the status lists them, verified on the new node.
+        var keyRanges = bootstrap.GetProperty("key_ranges");
+        Assert.That(keyRanges.GetArrayLength(), Is.Positive, "the status lists the ranges the node received");
+        using (var nodeHttp = new HttpClient())
+        {
+            using var verify = await nodeHttp.PostAsync($"http://127.0.0.1:{joining.HttpPort}/api/v1/integrity/verify-ranges",
+                new StringContent($"{{\"key_ranges\": {keyRanges.GetRawText()}}}", System.Text.Encoding.UTF8, "application/json"));
+            var verified = System.Text.Json.JsonDocument.Parse(await verify.Content.ReadAsStringAsync()).RootElement;
+            Assert.That(verified.GetProperty("status").GetString(), Is.EqualTo("success"));
+            Assert.That(verified.GetProperty("ranges_verified").GetInt32(), Is.EqualTo(keyRanges.GetArrayLength()));
+        }
+
         var leaving = cluster.Nodes[0];
         var removed = await admin.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = leaving.NodeId });
         Assert.That(removed.Node.State, Is.EqualTo(NodeState.Leaving));
