@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Grpc.Core;
+using Npgsql;
+using PairDb.Contracts.Grpc;
+
+namespace PairDb.Integration.Tests.Topology.Harness;
+
+/// <summary>
+/// One look at a change: what ListStorageNodes said about the node (taken first), then one SQL
+/// statement reading the node's state and its latest change of the type together (one snapshot).
+/// </summary>
+internal sealed record ChangeSample(TimeSpan At, NodeState? Listed, string? RowState, string? Status, int Progress, string Phase, long KeysCopied, string ChangeId)
+{
+    public override string ToString() =>
+        $"t={At.TotalSeconds:0.0}s listed={(Listed is null ? "n/a" : Listed == NodeState.Unspecified ? "absent" : Listed.ToString())} row={RowState ?? "absent"} status={Status} progress={Progress} phase={Phase} keys_copied={KeysCopied}";
+}
+
+/// <summary>
+/// Samples a node's change every 100 ms in the background while a test drives it, so that the test
+/// can assert on the whole history: progress never going down, ownership moving only at the end.
+/// Samples taken while the coordinator is down keep the SQL part and leave Listed empty.
+/// </summary>
+internal sealed class ChangeObserver : IAsyncDisposable
+{
+    private readonly TopologyCluster _cluster;
+    private readonly string _nodeId;
+    private readonly string _type;
+    private readonly ConcurrentQueue<ChangeSample> _samples = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Task _loop;
+
+    public ChangeObserver(TopologyCluster cluster, string nodeId, string type)
+    {
+        _cluster = cluster;
+        _nodeId = nodeId;
+        _type = type;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public IReadOnlyList<ChangeSample> Samples => [.. _samples];
+
+    /// <summary>Progress values seen, in order, for the change observed last.</summary>
+    public IReadOnlyList<int> ProgressHistory()
+    {
+        var samples = Samples.Where(s => s.Status is not null).ToList();
+        var id = samples.Count == 0 ? "" : samples[^1].ChangeId;
+        return [.. samples.Where(s => s.ChangeId == id).Select(s => s.Progress)];
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    /// <summary>The history as text, for failure messages (every distinct sample).</summary>
+    public string Describe()
+    {
+        var lines = new List<string>();
+        string? previous = null;
+        foreach (var sample in Samples)
+        {
+            var text = sample with { At = TimeSpan.Zero };
+            if (text.ToString() != previous)
+            {
+                lines.Add(sample.ToString());
+                previous = text.ToString();
+            }
+        }
+        return string.Join("\n", lines.TakeLast(60));
+    }
+
+    private async Task RunAsync()
+    {
+        using var ticks = new PeriodicTimer(Until.Poll);
+        do
+        {
+            NodeState? listed = null;
+            try
+            {
+                listed = _cluster.CoordinatorRunning ? await _cluster.ListedStateAsync(_nodeId) ?? NodeState.Unspecified : null;
+            }
+            catch (RpcException)
+            {
+                listed = null;
+            }
+            try
+            {
+                _samples.Enqueue(await SqlSampleAsync(listed));
+            }
+            catch (NpgsqlException)
+            {
+                // The database is shared and alive for the whole test; a lost sample is only a gap.
+            }
+            try
+            {
+                await ticks.WaitForNextTickAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (!_stop.IsCancellationRequested);
+    }
+
+    private async Task<ChangeSample> SqlSampleAsync(NodeState? listed)
+    {
+        await using var connection = await _cluster.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT state FROM storage_nodes WHERE node_id = @node), c.status, c.progress, c.details::text, c.change_id " +
+            "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM pending_changes WHERE node_id = @node AND type = @type " +
+            "ORDER BY start_time DESC, change_id DESC LIMIT 1) c ON true", connection);
+        command.Parameters.AddWithValue("node", _nodeId);
+        command.Parameters.AddWithValue("type", _type);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var state = reader.IsDBNull(0) ? null : reader.GetString(0);
+        if (reader.IsDBNull(1))
+        {
+            return new ChangeSample(_clock.Elapsed, listed, state, null, 0, "", 0, "");
+        }
+        var details = System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(3)) as System.Text.Json.Nodes.JsonObject ?? [];
+        var row = new ChangeRow(reader.GetString(4), _type, _nodeId, reader.GetString(1), reader.GetInt32(2), default, null, details, null);
+        return new ChangeSample(_clock.Elapsed, listed, state, row.Status, row.Progress, row.Phase, row.KeysCopied, row.ChangeId);
+    }
+}
