@@ -61,6 +61,48 @@ internal sealed class ChangeObserver : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// pending_changes.progress of the change only ever went up, passed through values between 0 and
+    /// 100 while it ran, and ended at 100 (runbook 5.1 step 2: progress rises).
+    /// </summary>
+    public void AssertProgressRoseTo100()
+    {
+        var history = ProgressHistory();
+        Assert.That(history, Is.Not.Empty, "the observer saw the change's row");
+        for (var i = 1; i < history.Count; i++)
+        {
+            Assert.That(history[i], Is.GreaterThanOrEqualTo(history[i - 1]), $"progress never decreases; history:\n{Describe()}");
+        }
+        Assert.That(history[^1], Is.EqualTo(100), $"progress ends at 100; history:\n{Describe()}");
+        Assert.That(history.Any(p => p is > 0 and < 100), Is.True, $"progress was seen between 0 and 100 while streaming; history:\n{Describe()}");
+    }
+
+    /// <summary>
+    /// Until the change completed, the node was <paramref name="duringState"/> both in storage_nodes
+    /// and in ListStorageNodes (so its ownership had not moved); the move showed only together with
+    /// the change's completion. ListStorageNodes is asked before the SQL snapshot of each sample, so a
+    /// listing that already showed the final state while the later snapshot still showed the change
+    /// running would be a real violation, not a race of the observer.
+    /// </summary>
+    public void AssertOwnershipMovedOnlyAtCompletion(string duringState, NodeState listedDuring)
+    {
+        var running = 0;
+        foreach (var sample in Samples)
+        {
+            if (sample.Status is null or "completed" or "cleaned_up")
+            {
+                continue;
+            }
+            running++;
+            Assert.That(sample.RowState, Is.EqualTo(duringState), $"storage_nodes.state while the change is {sample.Status}: {sample}\nhistory:\n{Describe()}");
+            if (sample.Listed is { } listed)
+            {
+                Assert.That(listed, Is.EqualTo(listedDuring), $"ListStorageNodes state while the change is {sample.Status}: {sample}\nhistory:\n{Describe()}");
+            }
+        }
+        Assert.That(running, Is.GreaterThan(0), $"the observer saw the change while it ran; history:\n{Describe()}");
+    }
+
     /// <summary>The history as text, for failure messages (every distinct sample).</summary>
     public string Describe()
     {
