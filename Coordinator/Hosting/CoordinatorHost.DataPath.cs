@@ -17,6 +17,7 @@ public static partial class CoordinatorHost
         services.AddSingleton<NodePipelineRegistry>();
         services.AddSingleton<ReplicaClients>();
         services.AddSingleton<ReplicaPlacement>();
+        services.AddSingleton<PendingWrites>();
         services.AddSingleton<QuorumWriter>();
         services.AddSingleton<QuorumReader>();
         services.AddSingleton<ReadRepairer>();

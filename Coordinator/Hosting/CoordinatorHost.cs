@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
+using PairDb.Hosting;
 using PairDb.Coordinator.Api.Grpc;
 using PairDb.Coordinator.Api.Http;
 using PairDb.Coordinator.Data;
@@ -99,8 +100,10 @@ public static partial class CoordinatorHost
     }
 
     /// <summary>
-    /// Two ports, because Kestrel cannot serve HTTP/1.1 and cleartext HTTP/2 on one (DESIGN.md 7).
-    /// The ports are needed before the container exists, so they are read and validated here.
+    /// Two ports (DESIGN.md 7), each serving both gRPC and the HTTP admin API, told apart by the
+    /// connection's first bytes: the runbook reaches the coordinator's admin API with curl on the same
+    /// port 8080 it uses for grpcurl. The ports are needed before the container exists, so they are
+    /// read and validated here.
     /// </summary>
     private static void ConfigureKestrel(WebApplicationBuilder builder)
     {
@@ -113,8 +116,8 @@ public static partial class CoordinatorHost
         var address = IPAddress.Parse(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, options.GrpcPort, listen => listen.UseHttp1AndCleartextHttp2());
+            kestrel.Listen(address, options.HttpPort, listen => listen.UseHttp1AndCleartextHttp2());
         });
     }
 

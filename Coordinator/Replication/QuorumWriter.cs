@@ -2,6 +2,7 @@ using Google.Protobuf;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Contracts.Keys;
+using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Replication.Hints;
 using PairDb.Coordinator.Ring;
 
@@ -22,7 +23,8 @@ namespace PairDb.Coordinator.Replication;
 /// </para>
 /// </summary>
 public sealed partial class QuorumWriter(
-    ReplicaPlacement placement, ReplicaClients clients, HintWriter hints, ILogger<QuorumWriter> logger)
+    ReplicaPlacement placement, ReplicaClients clients, HintWriter hints, PendingWrites pendingWrites,
+    NodeLiveness liveness, ILogger<QuorumWriter> logger)
 {
     /// <summary>Writes and returns the stored sibling set (SiblingSetFormat bytes) as the coordinating replica produced it.</summary>
     public async Task<ByteString> WriteAsync(WriteCommand command, int w, CancellationToken cancellationToken)
@@ -115,6 +117,18 @@ public sealed partial class QuorumWriter(
                 round.AddEarlyHint(hints.StoreAsync(replicas.Nodes[i].NodeId, command.TenantId, key, payload));
             }
         }
+        foreach (var node in replicas.Pending)
+        {
+            if (liveness.IsDown(node.NodeId))
+            {
+                payload ??= versions.ToByteArray();
+                round.AddEarlyHint(hints.StoreAsync(node.NodeId, command.TenantId, key, payload));
+            }
+            else
+            {
+                _ = ForwardToPendingAsync(node, request, command.TenantId, key);
+            }
+        }
         round.Start();
         var reached = await round.Decision;
         if (round.HintsBeforeAnswer() is { } stored)
@@ -160,6 +174,32 @@ public sealed partial class QuorumWriter(
             {
                 LogLateHintFailed(logger, node.NodeId, e.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// A write for a range in motion also goes to the node gaining it. Not awaited: it does not count
+    /// toward W. A miss is hinted, and the change's hint-replay phase delivers it before cutover.
+    /// </summary>
+    private async Task ForwardToPendingAsync(RingNode node, ReplicaWriteRequest request, string tenantId, byte[] key)
+    {
+        try
+        {
+            await clients.ReplicaWriteAsync(node, request);
+            pendingWrites.Delivered(node.NodeId);
+            return;
+        }
+        catch (Exception e)
+        {
+            LogReplicaWriteFailed(logger, node.NodeId, ReplicaFailure.From(e).ToString());
+        }
+        try
+        {
+            await hints.StoreAsync(node.NodeId, tenantId, key, request.Versions.ToByteArray());
+        }
+        catch (Exception e)
+        {
+            LogLateHintFailed(logger, node.NodeId, e.Message);
         }
     }
 

@@ -12,11 +12,14 @@ namespace PairDb.Coordinator.Replication;
 /// </summary>
 public sealed class ReplicaSet
 {
-    private ReplicaSet(RingNode[] nodes, bool[] available, int availableCount)
+    private static readonly RingNode[] NoNodes = [];
+
+    private ReplicaSet(RingNode[] nodes, bool[] available, int availableCount, RingNode[] pending)
     {
         Nodes = nodes;
         Available = available;
         AvailableCount = availableCount;
+        Pending = pending;
     }
 
     public RingNode[] Nodes { get; }
@@ -26,6 +29,12 @@ public sealed class ReplicaSet
     public int AvailableCount { get; }
 
     public int Count => Nodes.Length;
+
+    /// <summary>
+    /// Nodes gaining this key's range in a topology change in progress (pending ranges): they
+    /// receive the write too, but are not replicas yet, so they neither count toward W nor serve reads.
+    /// </summary>
+    public RingNode[] Pending { get; }
 
     /// <summary>The replicas of <paramref name="token"/> in <paramref name="ring"/>; fewer than N when the ring has fewer members.</summary>
     public static ReplicaSet For(TokenRing ring, ulong token, int n, NodeLiveness liveness, NodePipelineRegistry pipelines)
@@ -45,7 +54,30 @@ public sealed class ReplicaSet
                 availableCount++;
             }
         }
-        return new ReplicaSet(nodes, available, availableCount);
+        return new ReplicaSet(nodes, available, availableCount, PendingTargets(ring, token, nodes));
+    }
+
+    private static RingNode[] PendingTargets(TokenRing ring, ulong token, RingNode[] replicas)
+    {
+        if (ring.Pending.IsEmpty)
+        {
+            return NoNodes;
+        }
+        var targets = ring.Pending.For(token);
+        if (targets.Count == 0)
+        {
+            return NoNodes;
+        }
+        var extra = new List<RingNode>(targets.Count);
+        foreach (var target in targets)
+        {
+            // With two changes at once a gainer of one may already be a replica through the other.
+            if (Array.FindIndex(replicas, r => string.Equals(r.NodeId, target.NodeId, StringComparison.Ordinal)) < 0)
+            {
+                extra.Add(target);
+            }
+        }
+        return extra.Count == 0 ? NoNodes : [.. extra];
     }
 
     /// <summary>

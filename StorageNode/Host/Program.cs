@@ -53,7 +53,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
 });
-app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort));
+app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
 app.MapGrpcService<StorageGrpcService>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();

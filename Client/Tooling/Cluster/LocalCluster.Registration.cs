@@ -34,10 +34,14 @@ public sealed partial class LocalCluster
         }
     }
 
-    /// <summary>Waits until ListStorageNodes shows every one of <paramref name="nodes"/> with status UP.</summary>
+    /// <summary>
+    /// Waits until ListStorageNodes shows every one of <paramref name="nodes"/> UP and NORMAL: a
+    /// registered node bootstraps first (streaming whatever data the ring already holds) and only
+    /// then owns ranges.
+    /// </summary>
     private async Task WaitUntilUpAsync(ClusterState state, IReadOnlyList<NodeProcess> nodes, CancellationToken cancellationToken)
     {
-        _options.Progress($"waiting for the coordinator to see {nodes.Count} node(s) UP");
+        _options.Progress($"waiting for the coordinator to see {nodes.Count} node(s) UP and NORMAL");
         using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         var deadline = DateTime.UtcNow + _options.HealthyTimeout;
@@ -60,9 +64,10 @@ public sealed partial class LocalCluster
                 foreach (var node in nodes)
                 {
                     var seen = reply.Nodes.FirstOrDefault(n => n.NodeId == node.Id);
-                    if (seen is null || seen.Status != Contracts.Grpc.NodeStatus.Up)
+                    if (seen is null || seen.Status != Contracts.Grpc.NodeStatus.Up || seen.State != NodeState.Normal)
                     {
-                        notUp.Add($"{node.Id} is {(seen is null ? "not registered" : seen.Status.ToString().ToUpperInvariant())} (log: {Path.Combine(LogDirectory, node.Id + ".log")})");
+                        var what = seen is null ? "not registered" : $"{seen.Status.ToString().ToUpperInvariant()} and {seen.State}";
+                        notUp.Add($"{node.Id} is {what} (log: {Path.Combine(LogDirectory, node.Id + ".log")})");
                     }
                 }
             }
@@ -73,7 +78,7 @@ public sealed partial class LocalCluster
             if (DateTime.UtcNow >= deadline)
             {
                 throw new ClusterException(
-                    $"timed out after {_options.HealthyTimeout.TotalSeconds:0} s waiting for the coordinator to see every node UP:\n  " +
+                    $"timed out after {_options.HealthyTimeout.TotalSeconds:0} s waiting for the coordinator to see every node UP and NORMAL:\n  " +
                     string.Join("\n  ", notUp) + $"\ncoordinator log: {Path.Combine(LogDirectory, "coordinator.log")}");
             }
             await ticks.WaitForNextTickAsync(cancellationToken);

@@ -33,7 +33,7 @@ public sealed partial class LocalCluster
 
     /// <summary>
     /// Starts whatever is not running (everything, the first time), registers the nodes and waits until
-    /// the coordinator sees every node UP. Running processes are left alone.
+    /// the coordinator sees every node UP and NORMAL. Running processes are left alone.
     /// </summary>
     public async Task<UpResult> UpAsync(CancellationToken cancellationToken = default)
     {

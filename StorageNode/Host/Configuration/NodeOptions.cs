@@ -24,6 +24,13 @@ public sealed class NodeOptions
     /// <summary>HTTP/1.1 port: admin API, <c>/health</c>, <c>/metrics</c>. Default 8080.</summary>
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>
+    /// Whether the gRPC port also answers the admin API over HTTP/1.1 (runbook 5.4 runs
+    /// <c>curl http://node:8001/health</c> against the gRPC port). Turn it off to keep data and admin
+    /// traffic strictly apart; the admin port never serves gRPC either way.
+    /// </summary>
+    public bool AdminOnGrpcPort { get; set; } = true;
+
     /// <summary>Largest gRPC message accepted or sent, in bytes. Default 64 MiB (a batch of large values).</summary>
     public int MaxGrpcMessageBytes { get; set; } = 64 << 20;
 

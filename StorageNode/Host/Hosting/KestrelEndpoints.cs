@@ -2,13 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using PairDb.Hosting;
 using PairDb.StorageNode.Configuration;
 
 namespace PairDb.StorageNode.Hosting;
 
 /// <summary>
-/// The two listeners (DESIGN.md section 7): cleartext HTTP/2 for gRPC on GrpcPort, HTTP/1.1 for the
-/// admin API on HttpPort. ASP.NET's own <c>urls</c> setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>)
+/// The two listeners (DESIGN.md section 7): gRPC (cleartext HTTP/2, plus HTTP/1.1 for the admin API
+/// unless AdminOnGrpcPort is off) on GrpcPort, HTTP/1.1 for the admin API on HttpPort. ASP.NET's own <c>urls</c> setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>)
 /// names the admin listener instead when HttpPort is not configured, so generic tooling that starts
 /// the host with <c>--urls</c> still finds <c>/health/live</c> where it expects it.
 /// </summary>
@@ -16,7 +17,7 @@ public static class KestrelEndpoints
 {
     public static void Configure(KestrelServerOptions kestrel, NodeOptions node, IConfiguration configuration)
     {
-        Listen(kestrel, node.ListenAddress, node.GrpcPort, HttpProtocols.Http2);
+        Listen(kestrel, node.ListenAddress, node.GrpcPort, HttpProtocols.Http1AndHttp2);
         var urls = configuration["urls"];
         var httpPortConfigured = configuration[NodeOptions.SectionName + ":" + nameof(NodeOptions.HttpPort)] is not null;
         if (string.IsNullOrWhiteSpace(urls) || httpPortConfigured)
@@ -42,25 +43,30 @@ public static class KestrelEndpoints
 
     private static void Listen(KestrelServerOptions kestrel, string address, int port, HttpProtocols protocols)
     {
+        // Both protocols on one cleartext port need the connection's first bytes to pick one.
+        Action<ListenOptions> configure = protocols == HttpProtocols.Http1AndHttp2
+            ? o => o.UseHttp1AndCleartextHttp2()
+            : o => o.Protocols = protocols;
         if (address == "*")
         {
-            kestrel.ListenAnyIP(port, o => o.Protocols = protocols);
+            kestrel.ListenAnyIP(port, configure);
         }
         else
         {
-            kestrel.Listen(IPAddress.Parse(address.Trim('[', ']')), port, o => o.Protocols = protocols);
+            kestrel.Listen(IPAddress.Parse(address.Trim('[', ']')), port, configure);
         }
     }
 
     /// <summary>
-    /// Keeps data and admin traffic apart (DESIGN.md section 9: protect them separately): the gRPC
-    /// port serves only gRPC, the admin port never serves gRPC.
+    /// Keeps data and admin traffic apart (DESIGN.md section 9: protect them separately): the admin
+    /// port never serves gRPC, and the gRPC port serves the admin API only when
+    /// <paramref name="adminOnGrpcPort"/> allows it.
     /// </summary>
-    public static async Task SeparatePorts(HttpContext context, Func<Task> next, int grpcPort)
+    public static async Task SeparatePorts(HttpContext context, Func<Task> next, int grpcPort, bool adminOnGrpcPort)
     {
         var onGrpcPort = context.Connection.LocalPort == grpcPort;
         var isGrpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-        if (onGrpcPort != isGrpc)
+        if (onGrpcPort ? !isGrpc && !adminOnGrpcPort : isGrpc)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

@@ -43,6 +43,14 @@ public sealed class CoordinatorProcessTests
         var rows = await database.QueryAsync(RunbookSql.NodeStates);
         Assert.That(rows.Single()["node_id"], Is.EqualTo("storage-node-1"));
         Assert.That(host.ReadLogTail(200), Does.Contain("Applied metadata migrations"));
+
+        // The runbook curls the admin API on the port it also gives grpcurl (coordinator:8080).
+        using var http = new HttpClient();
+        var onGrpcPort = await http.GetStringAsync($"http://127.0.0.1:{ports[0]}/api/v1/nodes");
+        Assert.That(onGrpcPort, Does.Contain("storage-node-1"), "HTTP/1.1 admin API on the gRPC port");
+        using var httpPortChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
+        var viaHttpPort = await new CoordinatorService.CoordinatorServiceClient(httpPortChannel).ListStorageNodesAsync(new ListStorageNodesRequest());
+        Assert.That(viaHttpPort.Nodes, Has.Count.EqualTo(1), "gRPC on the HTTP port");
     }
 
     private static string LocateCoordinator()

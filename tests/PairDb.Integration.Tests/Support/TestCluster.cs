@@ -75,6 +75,12 @@ internal sealed class TestCluster : IAsyncDisposable
                 NodeId = node.NodeId, Host = "127.0.0.1", Port = (uint)node.GrpcPort, HttpPort = (uint)node.HttpPort,
             });
         }
+        // A registered node bootstraps before it owns ranges; tests start from a settled ring.
+        await Eventually.WaitAsync(async () =>
+        {
+            var listed = await admin.ListStorageNodesAsync(new ListStorageNodesRequest());
+            return listed.Nodes.Count == nodes.Length && listed.Nodes.All(n => n.State == NodeState.Normal);
+        }, "every node of the new cluster to finish its bootstrap (NORMAL)", TimeSpan.FromSeconds(60));
         return cluster;
     }
 

@@ -252,4 +252,17 @@ public sealed class AdminApiTests
         Assert.That(error!.StatusCode, Is.Not.EqualTo(StatusCode.OK));
         await Task.CompletedTask;
     }
+
+    [Test]
+    public async Task GrpcPort_PlainHttpHealth_AnswersLikeTheAdminPort()
+    {
+        // Runbook 5.4: curl http://<node-host>:8001/health, on the port grpcurl also uses.
+        using var http = new HttpClient();
+        using var reply = await http.GetAsync($"http://127.0.0.1:{_node.GrpcPort}/health");
+        var body = JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.That(reply.Version, Is.EqualTo(HttpVersion.Version11));
+        Assert.That(body.GetProperty("status").GetString(), Is.Not.Empty);
+        Assert.That((await _node.Client.ReadAsync(Read("t1", "k-same-port"))).Found, Is.False, "gRPC still answers on the same port");
+    }
 }
