@@ -69,6 +69,8 @@ IntegrityEndpoints.Map(api);
 IntegrityScanEndpoints.Map(api);
 CompactionEndpoints.Map(api);
 CacheEndpoints.Map(api);
+DataEndpoints.Map(api);
+RecoveryEndpoints.Map(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

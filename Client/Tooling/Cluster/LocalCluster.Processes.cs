@@ -81,7 +81,7 @@ public sealed partial class LocalCluster
             EnsurePortFree(node.GrpcPort, $"{node.Id} gRPC", state.BasePort);
             EnsurePortFree(node.HttpPort, $"{node.Id} HTTP", state.BasePort);
             _options.Progress($"starting {node.Id} on 127.0.0.1:{node.GrpcPort} (gRPC) and :{node.HttpPort} (HTTP), data in {node.DataDirectory}");
-            starting.Add((node, StartNodeAsync(node, cancellationToken)));
+            starting.Add((node, StartNodeAsync(node, CoordinatorEndpoint(state), cancellationToken)));
         }
         var failures = new List<string>();
         foreach (var (node, start) in starting)
@@ -102,7 +102,7 @@ public sealed partial class LocalCluster
         }
     }
 
-    private async Task StartNodeAsync(NodeProcess node, CancellationToken cancellationToken)
+    private async Task StartNodeAsync(NodeProcess node, Uri coordinator, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(node.DataDirectory);
         var marker = $"--PairDb:StorageNode:DataDirectory={node.DataDirectory}";
@@ -119,6 +119,8 @@ public sealed partial class LocalCluster
                 $"--PairDb:StorageNode:HttpPort={Invariant(node.HttpPort)}",
                 // The local coordinator identifies itself with this id; it already validated each request.
                 "--PairDb:StorageNode:Validation:TrustedClients:0=pairdb-coordinator",
+                // Where restore-from-replica asks for replica peers (runbook 2.3).
+                $"--PairDb:StorageNode:CoordinatorEndpoint={coordinator.AbsoluteUri.TrimEnd('/')}",
             ],
             HealthUrl = new Uri($"http://127.0.0.1:{Invariant(node.HttpPort)}/health/live"),
             LogPath = Path.Combine(LogDirectory, node.Id + ".log"),

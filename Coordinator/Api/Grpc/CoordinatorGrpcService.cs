@@ -6,7 +6,7 @@ using PairDb.Coordinator.Topology;
 namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>pairdb.CoordinatorService: cluster membership (runbook 5.1-5.2).</summary>
-public sealed class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
+public sealed partial class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
 {
     private readonly NodeRegistry _registry;
 

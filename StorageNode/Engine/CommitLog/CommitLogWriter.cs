@@ -136,22 +136,31 @@ internal sealed partial class CommitLogWriter : IDisposable
     }
 
     /// <summary>Writes and fsyncs everything appended so far, whatever the durability mode, and returns once it is durable.</summary>
-    public void SyncAppended()
+    public void SyncAppended() => WaitDurable(RequestSync());
+
+    /// <summary>As <see cref="SyncAppended"/>, without holding a thread while the fsync runs.</summary>
+    public ValueTask SyncAppendedAsync() => WaitDurableAsync(RequestSync());
+
+    /// <summary>Asks the flusher for an fsync now and returns the position it will make durable.</summary>
+    private long RequestSync()
     {
-        long position;
         lock (AppendLock)
         {
             ThrowIfFailed();
-            position = _appendedPosition;
+            if (Volatile.Read(ref _durablePosition) >= _appendedPosition)
+            {
+                return _appendedPosition;
+            }
+
             _syncRequested = true;
             if (_flusherWaiting)
             {
                 _flusherWaiting = false;
                 Monitor.Pulse(AppendLock);
             }
-        }
 
-        WaitDurable(position);
+            return _appendedPosition;
+        }
     }
 
     public void Dispose()

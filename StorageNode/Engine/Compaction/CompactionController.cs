@@ -75,7 +75,11 @@ public sealed class CompactionController
         return CompactionPicker.PickLevel0(levels, busy, reason, CompactionPicker.Level0Output(engine.Options.Compaction, levels));
     }
 
-    private static CompactionJob? PickEverything(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy)
+    private static CompactionJob? PickEverything(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy) =>
+        PickEverything(engine, levels, busy, "compact-all");
+
+    /// <summary>Every table into the deepest non-empty level as one bottommost job; null when there is none or one is busy.</summary>
+    internal static CompactionJob? PickEverything(LsmEngine engine, SSTableReader[][] levels, HashSet<long> busy, string reason)
     {
         var all = new List<SSTableReader>();
         var deepest = engine.Options.Compaction.DynamicLevelSizing ? CompactionPicker.LastLevel : 1;
@@ -88,7 +92,7 @@ public sealed class CompactionController
             }
         }
 
-        return all.Count == 0 || CompactionPicker.AnyBusy([.. all], busy) ? null : new CompactionJob(0, deepest, [.. all], bottommost: true, "compact-all");
+        return all.Count == 0 || CompactionPicker.AnyBusy([.. all], busy) ? null : new CompactionJob(0, deepest, [.. all], bottommost: true, reason);
     }
 
     internal Task<CompactionResult> RunJobsAsync(Func<LsmEngine, SSTableReader[][], HashSet<long>, CompactionJob?> pick, bool repeat, int parallelism, CancellationToken ct) =>

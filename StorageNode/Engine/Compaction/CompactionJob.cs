@@ -38,6 +38,12 @@ internal sealed class CompactionJob
     /// <summary>Keys in [start, end) are dropped entirely (post-move cleanup); null means none.</summary>
     public KeyRange? DropRange { get; init; }
 
+    /// <summary>Keys it matches are dropped entirely, every version (predicate-driven cleanup); null means none.</summary>
+    public KeyPredicate? DropPredicate { get; init; }
+
+    /// <summary>Live keys (newest version not a tombstone) the drop removed.</summary>
+    public long KeysDropped;
+
     /// <summary>Input bytes consumed so far (by data block), for progress.</summary>
     public long BytesRead;
 

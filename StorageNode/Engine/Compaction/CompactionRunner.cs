@@ -125,7 +125,12 @@ internal sealed class CompactionRunner(
         _arenaLength = 0;
         var keyStart = Append(merge.Key);
         var keyLength = merge.Key.Length;
-        var drop = job.DropRange is { } range && range.Contains(merge.Key);
+        var drop = (job.DropRange is { } range && range.Contains(merge.Key)) || (job.DropPredicate is { } predicate && predicate(merge.Key));
+        if (drop && merge.Kind != EntryKind.Tombstone)
+        {
+            job.KeysDropped++;
+        }
+
         var lastStripe = -1;
         do
         {

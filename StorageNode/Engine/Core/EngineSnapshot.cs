@@ -30,6 +30,13 @@ public sealed class EngineSnapshot : IDisposable
     public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[]? startInclusive, byte[]? endExclusive) =>
         new ScanEnumerable(_engine, Version, Sequence, startInclusive, endExclusive, ownsVersion: false);
 
+    /// <summary>
+    /// A cursor over the live entries with start &lt;= key &lt; end, reusing its buffers (no allocation per entry).
+    /// The snapshot must outlive it.
+    /// </summary>
+    public EngineCursor OpenCursor(byte[]? startInclusive, byte[]? endExclusive) =>
+        new(_engine, Version, Sequence, startInclusive, endExclusive);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _version, null) is { } version)

@@ -178,7 +178,7 @@ public sealed partial class LsmEngine
             Interlocked.Add(ref _counters.CompactionBytesReclaimed, reclaimed);
             var duration = Stopwatch.GetElapsedTime(started);
             EngineLog.CompactionCompleted(_logger, job.LevelLabel, job.Inputs.Length, Sizes.Bytes(outputBytes), Sizes.Duration(duration));
-            return new CompactionJobResult(job.LevelLabel, job.Inputs.Length, runner.Outputs.Count, job.InputBytes, outputBytes, reclaimed, duration);
+            return new CompactionJobResult(job.LevelLabel, job.Inputs.Length, runner.Outputs.Count, job.InputBytes, outputBytes, reclaimed, duration) { KeysDropped = job.KeysDropped };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -207,4 +207,8 @@ public sealed partial class LsmEngine
 }
 
 /// <summary>What one compaction job did.</summary>
-public sealed record CompactionJobResult(string Level, int InputTables, int OutputTables, long BytesIn, long BytesOut, long BytesReclaimed, TimeSpan Duration);
+public sealed record CompactionJobResult(string Level, int InputTables, int OutputTables, long BytesIn, long BytesOut, long BytesReclaimed, TimeSpan Duration)
+{
+    /// <summary>Live keys a drop job removed (0 for an ordinary compaction).</summary>
+    public long KeysDropped { get; init; }
+}

@@ -50,6 +50,17 @@ public sealed partial class LsmEngine
         return _syncMode ? _log.WaitDurableAsync(position) : ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Completes once every write applied before the call is on disk, whatever the durability mode: in periodic
+    /// mode it asks for the fsync now instead of waiting for the next interval (a bulk loader that reports progress
+    /// only for durable data calls it once per batch).
+    /// </summary>
+    public ValueTask SyncAsync()
+    {
+        ThrowIfDisposed();
+        return _log.SyncAppendedAsync();
+    }
+
     private void WriteOne(EntryKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtUnixMs)
     {
         WriteBatch.ValidateKey(key);

@@ -59,6 +59,12 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Key range dropped start={Start} end={End} tables_rewritten={Rewritten} tables_deleted={Deleted}")]
     public static partial void RangeDropped(ILogger logger, string start, string end, int rewritten, int deleted);
 
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Keys dropped keys={Keys} tables_rewritten={Tables} bytes_reclaimed={Bytes}")]
+    public static partial void KeysDropped(ILogger logger, long keys, int tables, long bytes);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "SSTables removed from the manifest files={Files}")]
+    public static partial void TablesRemoved(ILogger logger, string files);
+
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Adjusted cache weights window={WindowPercent}% main={MainPercent}% hit_rate={HitRate}")]
     public static partial void CacheWeightsAdjusted(ILogger logger, string windowPercent, string mainPercent, string hitRate);
 

@@ -37,6 +37,12 @@ public sealed class NodeOptions
     /// <summary>Request header naming the calling client, matched against <c>Validation:TrustedClients</c>. Default <c>x-pairdb-client-id</c>.</summary>
     public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
 
+    /// <summary>
+    /// The coordinator's gRPC address (e.g. <c>http://127.0.0.1:8080</c>), asked for replica peers by the recovery
+    /// endpoints (runbook 2.3 restore-from-replica). Unset: those endpoints answer 503 and change nothing.
+    /// </summary>
+    public string? CoordinatorEndpoint { get; set; }
+
     /// <summary>How long a graceful shutdown waits for in-flight requests before closing the engine. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -48,6 +48,12 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             problems.Add($"{Prefix}ShutdownTimeout must be positive (is {options.ShutdownTimeout})");
         }
 
+        if (!string.IsNullOrEmpty(options.CoordinatorEndpoint)
+            && (!Uri.TryCreate(options.CoordinatorEndpoint, UriKind.Absolute, out var coordinator) || coordinator.Scheme is not ("http" or "https")))
+        {
+            problems.Add($"{Prefix}CoordinatorEndpoint must be an http:// or https:// address (is '{options.CoordinatorEndpoint}')");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

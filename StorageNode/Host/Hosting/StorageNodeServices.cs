@@ -13,6 +13,7 @@ using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Disk;
 using PairDb.StorageNode.Rpc;
 using PairDb.StorageNode.Metrics;
+using PairDb.StorageNode.Streaming;
 
 namespace PairDb.StorageNode.Hosting;
 
@@ -63,6 +64,15 @@ public static class StorageNodeServices
         services.AddSingleton<NodeMode>();
         services.AddSingleton<WriteAdmission>();
         services.AddSingleton<RequestChecks>();
+        services.AddOptions<StreamingOptions>().Bind(configuration.GetSection(StreamingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
+        services.AddSingleton<NodeChannels>();
+        services.AddSingleton<StreamingMetrics>();
+        services.AddSingleton<RangeStreamSource>();
+        services.AddSingleton<RangePuller>();
+        services.AddSingleton<RangeCoverageChecker>();
+        services.AddSingleton<StreamingServices>();
+        services.AddSingleton<Recovery.ReplicaRestorer>();
 
         var maxMessage = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>()?.MaxGrpcMessageBytes ?? new NodeOptions().MaxGrpcMessageBytes;
         services.AddGrpc(o =>

@@ -11,6 +11,7 @@ using PairDb.Engine;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Metrics;
+using PairDb.StorageNode.Streaming;
 
 namespace PairDb.StorageNode.Rpc;
 
@@ -28,6 +29,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
     private readonly ValidationOptions _validation;
     private readonly string _clientIdHeader;
     private readonly ILogger<StorageGrpcService> _logger;
+    private readonly StreamingServices _streaming;
 
     public StorageGrpcService(
         VersionedStore store,
@@ -36,6 +38,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         StorageNodeMetrics metrics,
         IOptions<ValidationOptions> validation,
         IOptions<NodeOptions> node,
+        StreamingServices streaming,
         ILogger<StorageGrpcService> logger)
     {
         _store = store;
@@ -45,6 +48,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         _validation = validation.Value;
         _clientIdHeader = node.Value.ClientIdHeader;
         _logger = logger;
+        _streaming = streaming;
     }
 
     private CallContext Call(ServerCallContext context) => CallContext.From(context, _clientIdHeader, _validation);

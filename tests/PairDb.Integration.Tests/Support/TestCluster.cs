@@ -26,6 +26,7 @@ internal sealed class TestCluster : IAsyncDisposable
         _directory = directory;
         _coordinator = coordinator;
         CoordinatorHttpPort = httpPort;
+        CoordinatorGrpcPort = grpcPort;
         Nodes = nodes;
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         KeyValue = new KeyValueService.KeyValueServiceClient(_channel);
@@ -36,6 +37,8 @@ internal sealed class TestCluster : IAsyncDisposable
     public ClusterNode[] Nodes { get; }
 
     public int CoordinatorHttpPort { get; }
+
+    public int CoordinatorGrpcPort { get; }
 
     /// <summary>
     /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
