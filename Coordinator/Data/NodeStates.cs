@@ -45,4 +45,14 @@ public static class ChangeStatuses
     public const string Completed = "completed";
 
     public const string Failed = "failed";
+
+    /// <summary>
+    /// Completed, and every node that gave ranges up has dropped them (or was gone): the cleanup job
+    /// moves a change here, so the runbook's "still completed 24 h after completion" query (5.4) lists
+    /// only changes whose cleanup is stuck.
+    /// </summary>
+    public const string CleanedUp = "cleaned_up";
+
+    /// <summary>Rolled back by the operator before cutover: the ring is exactly what it was before the change.</summary>
+    public const string Aborted = "aborted";
 }

@@ -4,9 +4,8 @@ using Quartz;
 namespace PairDb.Coordinator.Jobs;
 
 /// <summary>
-/// Quartz job that replays hints (see <see cref="HintReplayer"/>); one run at a time. Scheduled in
-/// the in-memory (RAM) job store for now: it is idempotent and re-created at start-up, and the
-/// topology issue moves all jobs to the clustered ADO.NET store.
+/// Quartz job that replays hints (see <see cref="HintReplayer"/>); one run at a time across the
+/// cluster of coordinators (clustered job store). Idempotent: a run cut short is redone by the next.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class HintReplayJob(HintReplayer replayer) : IJob

@@ -1,33 +1,67 @@
+using Microsoft.Extensions.Options;
+using PairDb.Coordinator.Cleanup;
 using PairDb.Coordinator.Options;
 using Quartz;
 
 namespace PairDb.Coordinator.Jobs;
 
 /// <summary>
-/// The coordinator's Quartz scheduler and its jobs. RAMJobStore in this issue: both jobs are
-/// stateless passes over the hints table, re-scheduled at every start; the topology issue switches
-/// the scheduler to the clustered ADO.NET job store for its persistent state machine.
+/// The coordinator's Quartz scheduler: the ADO.NET job store in the metadata database (tables
+/// <c>qrtz_*</c>, created by the migrations and only validated here), clustered, so that every
+/// coordinator on one database shares one schedule: a <c>[DisallowConcurrentExecution]</c> job runs on
+/// one coordinator at a time, and the jobs of a coordinator that dies are taken over by another (at
+/// once by itself when it comes back under the same instance id). The recurring jobs are put in
+/// place at every start by <see cref="RecurringJobRegistrar"/>; on-demand durable jobs go through
+/// <see cref="DurableJobScheduler"/> and <see cref="TopologyJobScheduler"/>.
 /// </summary>
 public static class JobRegistration
 {
+    /// <summary>qrtz_*.sched_name: one name for every coordinator, which is what makes them one cluster.</summary>
+    public const string SchedulerName = "pairdb-coordinator";
+
     public static IServiceCollection AddCoordinatorJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var hints = configuration.GetSection(HintOptions.Section).Get<HintOptions>() ?? new HintOptions();
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddOptions<TopologyOptions>().Bind(configuration.GetSection(TopologyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TopologyOptions>, TopologyOptionsValidator>();
+
+        // The store's settings are needed while the container is described, so they are read here.
+        var jobs = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        var host = configuration.GetSection(CoordinatorHostOptions.Section).Get<CoordinatorHostOptions>() ?? new CoordinatorHostOptions();
+        var connectionString = MetadataOptions.Resolve(configuration);
         services.AddQuartz(quartz =>
         {
-            quartz.UseInMemoryStore();
-            quartz.ScheduleJob<HintReplayJob>(
-                trigger => trigger.WithIdentity("hint-replay-trigger", "hints")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(hints.ReplayInterval).RepeatForever()),
-                job => job.WithIdentity(HintReplayJob.Key));
-            quartz.ScheduleJob<HintCleanupJob>(
-                trigger => trigger.WithIdentity("hint-cleanup-trigger", "hints")
-                    .StartNow()
-                    .WithSimpleSchedule(s => s.WithInterval(hints.CleanupInterval).RepeatForever()),
-                job => job.WithIdentity(HintCleanupJob.Key));
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                scheduler.InstanceName = SchedulerName;
+                scheduler.InstanceId = jobs.ResolveInstanceId(host.GrpcPort);
+                scheduler.IdleWaitTime = jobs.IdleWaitTime;
+            });
+            quartz.UseDefaultThreadPool(Math.Max(1, jobs.MaxConcurrency));
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering(cluster =>
+                {
+                    cluster.CheckinInterval = jobs.CheckinInterval;
+                    cluster.CheckinMisfireThreshold = jobs.CheckinMisfireThreshold;
+                });
+                // One cluster-wide history of runs (qrtz_execution_history): which coordinator ran what, when, for how long.
+                store.UseExecutionHistory();
+                store.ConfigureStore(options =>
+                {
+                    options.TablePrefix = "qrtz_";
+                    options.SchemaProvisioning = SchemaProvisioning.Validate;
+                });
+            });
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<DurableJobScheduler>();
+        services.AddSingleton<TopologyJobScheduler>();
+        services.AddCleanup();
+        services.AddHostedService<RecurringJobRegistrar>();
         return services;
     }
 }

@@ -14,6 +14,10 @@ public sealed class MetadataOptions
 
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>The connection string as configured: <c>ConnectionStrings:Metadata</c>, else <c>PAIRDB_POSTGRES</c>, else empty.</summary>
+    public static string Resolve(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) ?? Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "";
+
     /// <summary>The connection string with its password hidden, for logs.</summary>
     public string Redacted()
     {
