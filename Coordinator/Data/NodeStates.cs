@@ -55,4 +55,7 @@ public static class ChangeStatuses
 
     /// <summary>Rolled back by the operator before cutover: the ring is exactly what it was before the change.</summary>
     public const string Aborted = "aborted";
+
+    /// <summary>Statuses a runner still drives: nothing else may change the change's node meanwhile.</summary>
+    public static bool IsActive(string status) => status is Pending or InProgress;
 }

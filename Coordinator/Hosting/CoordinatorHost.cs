@@ -34,12 +34,14 @@ public static partial class CoordinatorHost
         ConfigureKestrel(builder);
         ConfigureServices(builder.Services);
         ConfigureDataPath(builder.Services, builder.Configuration);
+        ConfigureTopology(builder.Services, builder.Configuration);
         var app = builder.Build();
         app.MapGrpcService<CoordinatorGrpcService>();
         app.MapGrpcService<KeyValueGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapNodeEndpoints();
+        app.MapRebalanceEndpoints();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;

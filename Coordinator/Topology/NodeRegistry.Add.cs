@@ -2,16 +2,19 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Topology.Changes;
 
 namespace PairDb.Coordinator.Topology;
 
 public sealed partial class NodeRegistry
 {
     /// <summary>
-    /// Registers a node. In this version a node joins NORMAL at once (initial cluster formation: no
-    /// data moves), recorded as a completed bootstrap in pending_changes; streaming bootstrap replaces
-    /// this with BOOTSTRAPPING and a job. Idempotent: the same id, host and port again returns the
-    /// existing node; the same id or address with different details is AlreadyExists.
+    /// Registers a node and starts its bootstrap: the node enters BOOTSTRAPPING (tokens allocated now,
+    /// not in the ring, receiving pending-range writes) with a <c>bootstrap</c> change that the change
+    /// runner drives to NORMAL. The change is <c>in_progress</c>, or <c>pending</c> when it waits for
+    /// the operator (AutoStart=false) or behind another change. Idempotent: the same id, host and port
+    /// again returns the existing node and its change; the same id or address with different details
+    /// is AlreadyExists.
     /// </summary>
     public async Task<NodeWithChange> AddAsync(NodeRegistration request, CancellationToken cancellationToken)
     {
@@ -58,23 +61,31 @@ public sealed partial class NodeRegistry
             HttpPort = registration.HttpPort,
             VirtualNodes = registration.VirtualNodes,
             Tokens = TokenBits.ToStored(tokens),
-            State = NodeStates.Normal,
+            State = NodeStates.Bootstrapping,
             Status = NodeStatuses.Unknown,
             CapacityGb = registration.CapacityGb,
             CreatedAt = now,
             UpdatedAt = now,
+        };
+        var waitForOperator = !_changeOptions.Value.AutoStart;
+        var othersActive = await AnyActiveChangeAsync(db, cancellationToken);
+        var details = new ChangeDetails
+        {
+            VirtualNodes = registration.VirtualNodes,
+            Node = new NodeAddress(registration.Host, registration.GrpcPort, registration.HttpPort),
+            WaitForOperator = waitForOperator,
+            Waiting = waitForOperator ? "waiting for POST /api/v1/rebalance/start" : othersActive ? "queued behind another topology change" : null,
         };
         var change = new PendingChangeRecord
         {
             ChangeId = Guid.CreateVersion7(now).ToString(),
             Type = ChangeTypes.Bootstrap,
             NodeId = registration.NodeId,
-            Status = ChangeStatuses.Completed,
-            Progress = 100,
+            Status = waitForOperator || othersActive ? ChangeStatuses.Pending : ChangeStatuses.InProgress,
+            Progress = 0,
             StartTime = now,
-            CompletedAt = now,
             UpdatedAt = now,
-            Details = JsonSerializer.Serialize(new { mode = "immediate", virtual_nodes = registration.VirtualNodes, ring_size_before = rows.Count }),
+            Details = details.ToJson(),
         };
         db.StorageNodes.Add(node);
         db.PendingChanges.Add(change);
@@ -83,7 +94,27 @@ public sealed partial class NodeRegistry
 
         LogNodeAdded(node.NodeId, node.Host, node.GrpcPort, node.VirtualNodes, node.State);
         await ReloadAsync(CancellationToken.None);
+        await ScheduleAsync(change.ChangeId);
         return new NodeWithChange(node, change);
+    }
+
+    private static Task<bool> AnyActiveChangeAsync(PairDbContext db, CancellationToken cancellationToken) =>
+        db.PendingChanges.AnyAsync(c => c.Status == ChangeStatuses.Pending || c.Status == ChangeStatuses.InProgress, cancellationToken);
+
+    /// <summary>
+    /// Starts the change's job now. The change is committed already: if scheduling fails here, the
+    /// change supervisor schedules it on its next pass, so the error is only logged.
+    /// </summary>
+    private async Task ScheduleAsync(string changeId)
+    {
+        try
+        {
+            await _scheduler.EnsureScheduledAsync(changeId, runNow: true, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogScheduleFailed(e, changeId);
+        }
     }
 
     private NodeRegistration Normalize(NodeRegistration request)

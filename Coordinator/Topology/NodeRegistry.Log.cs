@@ -9,8 +9,19 @@ public sealed partial class NodeRegistry
     private partial void LogNodeAdded(string nodeId, string host, int grpcPort, int virtualNodes, string state);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information,
-        Message = "Storage node removed node_id={NodeId} force={Force} remaining_normal={Remaining}")]
-    private partial void LogNodeRemoved(string nodeId, bool force, int remaining);
+        Message = "Storage node leaving node_id={NodeId} force={Force} remaining_normal={Remaining}")]
+    private partial void LogNodeLeaving(string nodeId, bool force, int remaining);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Could not schedule topology change change_id={ChangeId}; the supervisor will")]
+    private partial void LogScheduleFailed(Exception exception, string changeId);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information,
+        Message = "Topology change completed change_id={ChangeId} type={Type} node_id={NodeId}")]
+    private partial void LogChangeCompleted(string changeId, string type, string nodeId);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning,
+        Message = "Topology change aborted change_id={ChangeId} type={Type} node_id={NodeId}")]
+    private partial void LogChangeAborted(string changeId, string type, string nodeId);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Storage node drain changed node_id={NodeId} draining={Draining}")]
     private partial void LogDrainChanged(string nodeId, bool draining);

@@ -1,16 +1,17 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PairDb.Coordinator.Data;
+using PairDb.Coordinator.Topology.Changes;
 
 namespace PairDb.Coordinator.Topology;
 
 public sealed partial class NodeRegistry
 {
     /// <summary>
-    /// Removes a node from the ring and from storage_nodes, recorded as a completed decommission.
-    /// Refused when fewer than N NORMAL nodes would remain, unless <paramref name="force"/>.
-    /// In this version nothing streams (streaming decommission replaces this with LEAVING and a job);
-    /// the node's replicas are restored by repair. The returned record is the node as it was.
+    /// Starts the decommission of a NORMAL node: it becomes LEAVING (stays in the ring, keeps
+    /// serving) with a <c>decommission</c> change that streams its ranges to their inheritors and
+    /// then removes it. Refused when fewer than N NORMAL nodes would remain, unless
+    /// <paramref name="force"/>; refused for a BOOTSTRAPPING node (abort its bootstrap instead).
+    /// Idempotent: a LEAVING node returns its decommission.
     /// </summary>
     public async Task<NodeWithChange> RemoveAsync(string nodeId, bool force, CancellationToken cancellationToken)
     {
@@ -19,6 +20,15 @@ public sealed partial class NodeRegistry
         await LockMembershipAsync(db, cancellationToken);
         var rows = await db.StorageNodes.ToListAsync(cancellationToken);
         var node = rows.Find(r => string.Equals(r.NodeId, nodeId, StringComparison.Ordinal)) ?? throw NotFound(nodeId);
+        if (node.State == NodeStates.Leaving)
+        {
+            return new NodeWithChange(node, await LatestChangeAsync(db, nodeId, cancellationToken));
+        }
+        if (node.State == NodeStates.Bootstrapping)
+        {
+            throw new MembershipException(MembershipFailure.Refused,
+                $"storage node '{nodeId}' is BOOTSTRAPPING; stop its bootstrap with POST /api/v1/rebalance/abort {{\"target_node\": \"{nodeId}\"}} instead");
+        }
 
         var remaining = 0;
         foreach (var row in rows)
@@ -36,25 +46,34 @@ public sealed partial class NodeRegistry
         }
 
         var now = Now();
+        var othersActive = await AnyActiveChangeAsync(db, cancellationToken);
+        var details = new ChangeDetails
+        {
+            VirtualNodes = node.VirtualNodes,
+            Node = new NodeAddress(node.Host, node.GrpcPort, node.HttpPort),
+            Force = force,
+            Waiting = othersActive ? "queued behind another topology change" : null,
+        };
         var change = new PendingChangeRecord
         {
             ChangeId = Guid.CreateVersion7(now).ToString(),
             Type = ChangeTypes.Decommission,
             NodeId = nodeId,
-            Status = ChangeStatuses.Completed,
-            Progress = 100,
+            Status = othersActive ? ChangeStatuses.Pending : ChangeStatuses.InProgress,
+            Progress = 0,
             StartTime = now,
-            CompletedAt = now,
             UpdatedAt = now,
-            Details = JsonSerializer.Serialize(new { mode = "immediate", force, state_before = node.State, remaining_normal = remaining }),
+            Details = details.ToJson(),
         };
-        db.StorageNodes.Remove(node);
+        node.State = NodeStates.Leaving;
+        node.UpdatedAt = now;
         db.PendingChanges.Add(change);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        LogNodeRemoved(nodeId, force, remaining);
+        LogNodeLeaving(nodeId, force, remaining);
         await ReloadAsync(CancellationToken.None);
+        await ScheduleAsync(change.ChangeId);
         return new NodeWithChange(node, change);
     }
 

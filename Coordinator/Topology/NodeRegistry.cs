@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Topology.Changes;
 
 namespace PairDb.Coordinator.Topology;
 
@@ -23,6 +24,8 @@ public sealed partial class NodeRegistry
     private readonly IDbContextFactory<PairDbContext> _contexts;
     private readonly RingProvider _rings;
     private readonly IOptions<RingOptions> _ringOptions;
+    private readonly IOptions<TopologyChangeOptions> _changeOptions;
+    private readonly ChangeScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeRegistry> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
@@ -32,12 +35,16 @@ public sealed partial class NodeRegistry
         IDbContextFactory<PairDbContext> contexts,
         RingProvider rings,
         IOptions<RingOptions> ringOptions,
+        IOptions<TopologyChangeOptions> changeOptions,
+        ChangeScheduler scheduler,
         TimeProvider time,
         ILogger<NodeRegistry> logger)
     {
         _contexts = contexts;
         _rings = rings;
         _ringOptions = ringOptions;
+        _changeOptions = changeOptions;
+        _scheduler = scheduler;
         _time = time;
         _logger = logger;
     }
@@ -51,7 +58,7 @@ public sealed partial class NodeRegistry
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>The node and its current (or else latest) topology change; NotFound when unknown.</summary>
+    /// <summary>The node and its current (pending or in_progress, else latest) topology change; NotFound when unknown.</summary>
     public async Task<NodeWithChange> GetAsync(string nodeId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
@@ -115,7 +122,7 @@ public sealed partial class NodeRegistry
     private static async Task<PendingChangeRecord?> LatestChangeAsync(PairDbContext db, string nodeId, CancellationToken cancellationToken) =>
         await db.PendingChanges.AsNoTracking()
             .Where(c => c.NodeId == nodeId)
-            .OrderByDescending(c => c.Status == ChangeStatuses.InProgress)
+            .OrderByDescending(c => c.Status == ChangeStatuses.InProgress || c.Status == ChangeStatuses.Pending)
             .ThenByDescending(c => c.StartTime)
             .FirstOrDefaultAsync(cancellationToken);
 

@@ -43,6 +43,12 @@ public sealed partial class HintReplayer(
         return delivered;
     }
 
+    /// <summary>
+    /// Delivers the due hints of one target now, whatever the replay schedule (the hint-replay phase
+    /// of a topology change); stops at the first failed batch. Returns how many were delivered.
+    /// </summary>
+    public Task<int> ReplayTargetNowAsync(RingNode node, CancellationToken cancellationToken) => ReplayTargetAsync(node, cancellationToken);
+
     private async Task<int> ReplayTargetAsync(RingNode node, CancellationToken cancellationToken)
     {
         var delivered = 0;

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Ring;
+
+namespace PairDb.Coordinator.Topology.Streaming;
+
+/// <summary>
+/// A target's disk usage from its GET /health (runbook 6.1: disk_usage_percent, and
+/// disk_status.warning_threshold, the node's own configured threshold). A target above its warning
+/// threshold is refused before streaming starts (issue 8).
+/// </summary>
+public sealed class DiskCheck : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly TopologyChangeOptions _options;
+
+    public DiskCheck(IOptions<TopologyChangeOptions> options)
+    {
+        _options = options.Value;
+    }
+
+    /// <summary>The node's usage and threshold; throws HttpRequestException/TimeoutException (transient) when it cannot be asked.</summary>
+    public async Task<DiskUsage> ReadAsync(RingNode node, CancellationToken cancellationToken)
+    {
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://{node.Host}:{node.HttpPort}/health");
+        using var response = await _http.GetAsync(url, cancellationToken);
+        // An unhealthy node answers 503 with the same JSON body; the body is what matters here.
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        JsonDocument json;
+        try
+        {
+            json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new HttpRequestException($"{url} answered {(int)response.StatusCode} without a health report: {e.Message}", e);
+        }
+        using (json)
+        {
+            var root = json.RootElement;
+            var usage = root.TryGetProperty("disk_usage_percent", out var percent) && percent.TryGetDouble(out var value) ? value : 0;
+            var threshold = _options.DiskWarningPercent;
+            if (root.TryGetProperty("disk_status", out var disk) && disk.ValueKind == JsonValueKind.Object
+                && disk.TryGetProperty("warning_threshold", out var warning) && warning.TryGetDouble(out var configured) && configured > 0)
+            {
+                threshold = configured;
+            }
+            return new DiskUsage(usage, threshold);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+public readonly record struct DiskUsage(double Percent, double WarningThreshold)
+{
+    public bool AboveWarning => Percent >= WarningThreshold;
+}
