@@ -47,6 +47,15 @@ internal sealed record TopologySettings
             ["PairDb:Topology:MaxConcurrentStreams"] = "2",
             ["PairDb:Topology:MaxStreamMegabytesPerSecond"] = MaxStreamMegabytesPerSecond.ToString(CultureInfo.InvariantCulture),
             ["PairDb:Topology:AutoStart"] = "true",
+            // Short job and retry intervals: a restarted coordinator or a returning node is noticed within a second or two.
+            ["PairDb:Topology:RunInterval"] = "00:00:00.500",
+            ["PairDb:Topology:ProgressInterval"] = "00:00:00.250",
+            ["PairDb:Topology:RetryBackoff"] = "00:00:00.200",
+            ["PairDb:Topology:MaxRetryBackoff"] = "00:00:01",
+            ["PairDb:Topology:ChangeJobInterval"] = "00:00:01",
+            ["PairDb:Jobs:IdleWaitTime"] = "00:00:01",
+            ["PairDb:Jobs:CheckinInterval"] = "00:00:01",
+            ["PairDb:Jobs:CheckinMisfireThreshold"] = "00:00:02",
         };
         foreach (var (key, value) in Coordinator)
         {
