@@ -38,6 +38,7 @@ internal sealed class LoadWriter : IAsyncDisposable
     /// <summary>Writes <paramref name="count"/> keys, <paramref name="concurrency"/> at a time; fails the test if any is refused.</summary>
     public async Task SeedAsync(int count, int concurrency = 32)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(concurrency);
         var writes = new Task[count];
         for (var i = 0; i < count; i++)
@@ -46,6 +47,7 @@ internal sealed class LoadWriter : IAsyncDisposable
             writes[i] = WriteReleasingAsync(gate);
         }
         await Task.WhenAll(writes);
+        await TestContext.Progress.WriteLineAsync($"seeded {count} keys of {_valueBytes} bytes in {clock.Elapsed.TotalSeconds:0.0}s");
         Assert.That(Failed, Is.Zero, $"every seed write of {_prefix} is acknowledged by a healthy cluster");
     }
 

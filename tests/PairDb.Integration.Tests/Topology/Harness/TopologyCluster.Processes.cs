@@ -49,9 +49,11 @@ internal sealed partial class TopologyCluster
         {
             throw new InvalidOperationException("the coordinator is already running");
         }
-        if (_coordinator is not null)
+        if (_coordinator is { } dead)
         {
-            await _coordinator.DisposeAsync();
+            // Observers poll CoordinatorRunning meanwhile: never let them see a disposed process.
+            _coordinator = null;
+            await dead.DisposeAsync();
         }
         _coordinator = await HostLauncher.StartAsync(new HostSpec
         {

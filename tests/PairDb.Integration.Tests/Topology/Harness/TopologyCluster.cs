@@ -66,7 +66,27 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
 
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
-    public bool CoordinatorRunning => _coordinator is { HasExited: false };
+    public bool CoordinatorRunning
+    {
+        get
+        {
+            try
+            {
+                return _coordinator is { HasExited: false };
+            }
+            catch (InvalidOperationException)
+            {
+                // Disposed by a restart between the read of the field and the question.
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Since the cluster started; phases of a test are logged against it.</summary>
+    public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Writes a timestamped line to the test's progress output.</summary>
+    public void Log(string message) => TestContext.Progress.WriteLine($"[{Clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 
     public ClusterNode Node(string nodeId) =>
         _nodes.Find(n => n.NodeId == nodeId) ?? throw new ArgumentException($"no process for storage node '{nodeId}'", nameof(nodeId));
@@ -94,6 +114,7 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
                 await cluster.RegisterAsync(node, settings.VirtualNodes);
                 await cluster.WaitForNodeStateAsync(node.NodeId, NodeState.Normal, SettleTimeout, "initial cluster formation");
             }
+            cluster.Log($"cluster of {settings.InitialNodes} NORMAL nodes started");
             return cluster;
         }
         catch
