@@ -14,9 +14,9 @@ public sealed class AbortTests
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
         var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 1024))
+        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
         {
-            await seed.SeedAsync(3000);
+            await seed.SeedAsync(1000);
         }
         var seeded = ledger.Snapshot();
         await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);

@@ -23,7 +23,7 @@ public sealed class CleanupTests
         var ledger = new AcknowledgedWrites();
         await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 256))
         {
-            await seed.SeedAsync(1500);
+            await seed.SeedAsync(1000);
         }
         var ringBefore = await cluster.RingAsync();
         var onLeaving = ledger.Snapshot().Where(w => RingView.ReplicasOf(ringBefore, w.Key).Contains(Leaving)).ToArray();

@@ -19,9 +19,9 @@ public sealed class CrashTests
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
         var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 1024))
+        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
         {
-            await seed.SeedAsync(3000);
+            await seed.SeedAsync(1000);
         }
         await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
         writer.Start(perSecond: 100);
@@ -33,10 +33,12 @@ public sealed class CrashTests
 
         verifier.Pause();
         cluster.KillCoordinator();
+        cluster.Log("coordinator killed");
         var atKill = await cluster.ChangeAsync(Joining, "bootstrap");
         Assert.That(atKill.Status, Is.EqualTo("in_progress"), $"the coordinator died in the middle of the change: {atKill}");
         await cluster.StartCoordinatorAsync();
-        verifier.Resume();
+        cluster.Log("coordinator restarted");
+        await verifier.ResumeAsync(TimeSpan.FromSeconds(30));
 
         var resumed = new StreamResumeCheck(atKill);
         await Until.DoneAsync(async () =>
@@ -66,9 +68,9 @@ public sealed class CrashTests
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
         var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 1024))
+        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
         {
-            await seed.SeedAsync(3000);
+            await seed.SeedAsync(1000);
         }
         await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
         writer.Start(perSecond: 100);

@@ -6,7 +6,10 @@ using PairDb.Integration.Tests.Topology.Harness;
 
 namespace PairDb.Integration.Tests.Topology;
 
-/// <summary>Issue 8, tests 2 and 6: a node leaves (runbook 5.2), and the refusal below N.</summary>
+/// <summary>
+/// Issue 8, tests 2 and 6: a node leaves (runbook 5.2), watched with the runbook's psql commands
+/// (5.2, 5.3, 5.4: test 9 for a decommission), and the refusal below N.
+/// </summary>
 [NonParallelizable]
 public sealed class DecommissionTests
 {
@@ -16,14 +19,18 @@ public sealed class DecommissionTests
     public async Task RemoveStorageNode_WhileWriting_NodeLeavesAfterStreamingAndEveryWriteStaysReadable()
     {
         const string leaving = "storage-node-2";
-        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { InitialNodes = 4, MaxStreamMegabytesPerSecond = 0.5 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 1024))
+        // A long grace: the completed decommission must still be waiting for its cleanup when runbook 5.2 step 4 looks.
+        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings
         {
-            await seed.SeedAsync(3000);
+            InitialNodes = 4, MaxStreamMegabytesPerSecond = 0.25, CleanupGrace = TimeSpan.FromMinutes(10),
+        });
+        var ledger = new AcknowledgedWrites();
+        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
+        {
+            await seed.SeedAsync(1000);
         }
         await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 150);
+        writer.Start(perSecond: 100);
         await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
         verifier.Start();
         await using var observer = new ChangeObserver(cluster, leaving, "decommission");
@@ -32,26 +39,35 @@ public sealed class DecommissionTests
 
         Assert.That(reply.Node.State, Is.EqualTo(NodeState.Leaving), "RemoveStorageNode answers with the node LEAVING (it stays in the ring while streaming)");
         Assert.That(reply.Change.Type, Is.EqualTo("decommission"));
+        await cluster.WaitForCopyingAsync(leaving, "decommission", minimumKeysCopied: 100, TimeSpan.FromSeconds(60));
+        var running = Psql.Row(await Psql.RunAsync(cluster.ConnectionString, RunbookSql.DecommissionChanges), reply.Change.ChangeId, "5.2 step 2 during the decommission");
+        Assert.That(running["status"], Is.EqualTo("in_progress"), "5.2 step 2 during the decommission");
+        var states = await Psql.RunAsync(cluster.ConnectionString, RunbookSql.NodeStates);
+        Assert.That(states.Rows.Single(r => r["node_id"] == leaving)["state"], Is.EqualTo("LEAVING"), $"5.3 node states while streaming:\n{states}");
         var completed = await cluster.WaitForChangeAsync(leaving, "decommission", ChangeTimeout, "completed", "cleaned_up", "failed");
-        Assert.That(completed.Status, Is.AnyOf("completed", "cleaned_up"), $"the decommission completes: {completed}");
+        Assert.That(completed.Status, Is.EqualTo("completed"), $"the decommission completes (its cleanup waits for the grace period): {completed}");
         await cluster.WaitForNodeGoneAsync(leaving, TimeSpan.FromSeconds(10));
-        await writer.WaitForMoreAsync(100, TimeSpan.FromSeconds(30));
-        await verifier.WaitForSweepsAsync(2, TimeSpan.FromSeconds(60));
+        await writer.WaitForMoreAsync(50, TimeSpan.FromSeconds(30));
+        await verifier.WaitForSweepsAsync(1, TimeSpan.FromSeconds(60));
         await writer.StopAsync();
         await observer.StopAsync();
 
         await verifier.AssertNoProblemsAsync("during and after the decommission");
         await ReadVerifier.AssertAllReadableAsync(cluster.KeyValue, ledger, "once the decommission is done");
-        observer.AssertProgressRoseTo100();
         observer.AssertOwnershipMovedOnlyAtCompletion("LEAVING", NodeState.Leaving);
         var rows = await cluster.StorageNodeRowsAsync();
         Assert.That(rows.Select(r => r.NodeId), Does.Not.Contain(leaving), "the leaving node's row is deleted at cutover");
         var completedQuery = await Psql.RunAsync(cluster.ConnectionString, RunbookSql.CompletedDecommissions);
         Assert.That(completedQuery.Rows.Select(r => r["change_id"]), Does.Contain(completed.ChangeId), $"runbook 5.2 step 4 lists the completed decommission:\n{completedQuery}");
         Assert.That(completedQuery.Rows.Single(r => r["change_id"] == completed.ChangeId)["completed_at"], Is.Not.Empty, "with its completed_at");
+        var left = Psql.Row(await Psql.RunAsync(cluster.ConnectionString, RunbookSql.DecommissionChanges), completed.ChangeId, "5.2 step 2 after the decommission");
+        Assert.That((left["status"], left["progress"]), Is.EqualTo(("completed", "100")), "5.2 step 2 after the decommission");
+        var stuck = await Psql.RunAsync(cluster.ConnectionString, RunbookSql.CompletedChangesPastGrace);
+        Assert.That(stuck.Rows, Is.Empty, $"5.4: nothing is 24 hours past completion:\n{stuck}");
+        Assert.That((await Psql.RunAsync(cluster.ConnectionString, RunbookSql.NodeStates)).Rows.Select(r => r["node_id"]), Does.Not.Contain(leaving), "5.3: the node is gone");
         await TopologyAssertions.AssertQuorumOfOwnersHoldAsync(cluster, ledger);
-        await TestContext.Progress.WriteLineAsync(
-            $"decommission: {ledger.Count} acknowledged writes ({writer.Failed} failed), {verifier.Sweeps} sweeps / {verifier.Reads} reads");
+        cluster.Log($"{ledger.Count} acknowledged writes ({writer.Failed} failed), {verifier.Sweeps} sweeps / {verifier.Reads} reads");
+        observer.AssertProgressRoseTo100();
     }
 
     [Test]

@@ -35,18 +35,41 @@ internal sealed class LoadWriter : IAsyncDisposable
 
     public int Failed => Volatile.Read(ref _failed);
 
-    /// <summary>Writes <paramref name="count"/> keys, <paramref name="concurrency"/> at a time; fails the test if any is refused.</summary>
-    public async Task SeedAsync(int count, int concurrency = 32)
+    /// <summary>
+    /// Writes <paramref name="count"/> keys in BatchPut calls of <paramref name="batch"/> items,
+    /// <paramref name="concurrency"/> calls at a time; fails the test if any item is refused.
+    /// </summary>
+    public async Task SeedAsync(int count, int batch = 50, int concurrency = 4)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(concurrency);
-        var writes = new Task[count];
-        for (var i = 0; i < count; i++)
+        var batches = new List<int>();
+        for (var done = 0; done < count; done += batch)
         {
-            await gate.WaitAsync();
-            writes[i] = WriteReleasingAsync(gate);
+            batches.Add(Math.Min(batch, count - done));
         }
-        await Task.WhenAll(writes);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (size, _) =>
+        {
+            var request = new BatchPutRequest();
+            for (var i = 0; i < size; i++)
+            {
+                var key = NextKey();
+                request.Items.Add(new PutRequest { TenantId = TopologyCluster.Tenant, Key = Rpc.Bytes(key), Value = Rpc.Bytes(ValueFor(key, _valueBytes)), W = 2 });
+            }
+            var reply = await _kv.BatchPutAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+            for (var i = 0; i < size; i++)
+            {
+                var key = request.Items[i].Key.ToStringUtf8();
+                if (reply.Results[i].ResultCase == PutResult.ResultOneofCase.Ok)
+                {
+                    _ledger.Record(key, request.Items[i].Value.ToStringUtf8(), reply.Results[i].Ok.Context);
+                    Interlocked.Increment(ref _acknowledged);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _failed);
+                }
+            }
+        });
         await TestContext.Progress.WriteLineAsync($"seeded {count} keys of {_valueBytes} bytes in {clock.Elapsed.TotalSeconds:0.0}s");
         Assert.That(Failed, Is.Zero, $"every seed write of {_prefix} is acknowledged by a healthy cluster");
     }
@@ -107,21 +130,11 @@ internal sealed class LoadWriter : IAsyncDisposable
         return bytes <= head.Length ? head : head + new string((char)('a' + (key.Length % 26)), bytes - head.Length);
     }
 
-    private async Task WriteReleasingAsync(SemaphoreSlim gate)
-    {
-        try
-        {
-            await WriteOneAsync();
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    private string NextKey() => $"{_prefix}-{Interlocked.Increment(ref _next):D6}";
 
     private async Task WriteOneAsync()
     {
-        var key = $"{_prefix}-{Interlocked.Increment(ref _next):D6}";
+        var key = NextKey();
         var value = ValueFor(key, _valueBytes);
         try
         {

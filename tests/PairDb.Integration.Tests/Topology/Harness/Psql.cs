@@ -49,6 +49,14 @@ internal static class Psql
         return Parse(await output);
     }
 
+    /// <summary>The one row of <paramref name="result"/> whose change_id is <paramref name="changeId"/>; fails otherwise.</summary>
+    public static IReadOnlyDictionary<string, string> Row(PsqlResult result, string changeId, string what)
+    {
+        var rows = result.Rows.Where(r => r.TryGetValue("change_id", out var id) && id == changeId).ToList();
+        Assert.That(rows, Has.Count.EqualTo(1), $"runbook {what} shows change {changeId}:\n{result}");
+        return rows[0];
+    }
+
     /// <summary>Header line, rows, then "(n rows)" (or "UPDATE n" for a statement without rows).</summary>
     private static PsqlResult Parse(string output)
     {

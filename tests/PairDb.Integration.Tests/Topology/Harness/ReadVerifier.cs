@@ -66,8 +66,14 @@ internal sealed class ReadVerifier : IAsyncDisposable
     {
         _loop = Task.Run(async () =>
         {
+            using var ticks = new PeriodicTimer(Until.Poll);
             while (!_stop.IsCancellationRequested)
             {
+                if (_paused)
+                {
+                    await ticks.WaitForNextTickAsync();
+                    continue;
+                }
                 await Parallel.ForEachAsync(_ledger.Snapshot(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (write, _) =>
                 {
                     if (_paused || _stop.IsCancellationRequested)
@@ -90,7 +96,20 @@ internal sealed class ReadVerifier : IAsyncDisposable
     /// <summary>Stops judging reads (the coordinator is about to be killed: nobody can read).</summary>
     public void Pause() => _paused = true;
 
-    public void Resume() => _paused = false;
+    /// <summary>
+    /// Judges reads again once one succeeds: a restarted coordinator is healthy before the test's
+    /// gRPC channel has left its reconnect backoff, and that wait is the client's, not the data's.
+    /// </summary>
+    public async Task ResumeAsync(TimeSpan timeout)
+    {
+        var probe = _ledger.Sample(1)[0];
+        await Until.DoneAsync(async () =>
+        {
+            var problem = await CheckAsync(_kv, probe.Key, probe.Value);
+            return (problem is null, problem ?? "");
+        }, "a read through the restarted coordinator to succeed", timeout);
+        _paused = false;
+    }
 
     /// <summary>Waits until the background loop has completed <paramref name="count"/> more full sweeps.</summary>
     public async Task WaitForSweepsAsync(int count, TimeSpan timeout)

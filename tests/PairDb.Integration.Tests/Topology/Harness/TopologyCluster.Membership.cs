@@ -48,6 +48,7 @@ internal sealed partial class TopologyCluster
             row = changes.Count == 0 ? null : changes[0];
             return (row is not null && statuses.Contains(row.Status), row?.ToString() ?? "no row yet");
         }, $"the {type} of {nodeId} to be {string.Join(" or ", statuses)}", timeout);
+        Log($"{row}");
         return row!;
     }
 
@@ -63,7 +64,8 @@ internal sealed partial class TopologyCluster
                 && row.Streams.Any(s => s.State == "copying" && s.LastKey.Length > 0);
             return (done, row is null ? "no row yet" : $"{row} keys_copied={row.KeysCopied}");
         }, $"the {type} of {nodeId} to be copying with at least {minimumKeysCopied} keys copied and a persisted last_key", timeout);
-        return row!;
+        Log($"mid-stream: {row} keys_copied={row!.KeysCopied}");
+        return row;
     }
 
     /// <summary>Sum of a metric's samples on the coordinator's /metrics (0 when absent).</summary>

@@ -12,7 +12,12 @@ internal sealed partial class TopologyCluster
     /// <summary>Starts a storage node process (not registered: the coordinator does not know it yet).</summary>
     public async Task<ClusterNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var node = await ClusterNode.StartAsync(nodeId, _directory.Combine(nodeId), _nodeAssembly, settings ?? new Dictionary<string, string>());
+        var merged = new Dictionary<string, string>(TopologySettings.NodeSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+        var node = await ClusterNode.StartAsync(nodeId, _directory.Combine(nodeId), _nodeAssembly, merged);
         lock (_nodes)
         {
             _nodes.Add(node);

@@ -109,10 +109,12 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
                 starts[i] = cluster.StartNodeAsync(NodeName(i + 1));
             }
             await cluster.StartCoordinatorAsync();
+            cluster.Log("coordinator started");
             foreach (var node in await Task.WhenAll(starts))
             {
                 await cluster.RegisterAsync(node, settings.VirtualNodes);
                 await cluster.WaitForNodeStateAsync(node.NodeId, NodeState.Normal, SettleTimeout, "initial cluster formation");
+                cluster.Log($"{node.NodeId} NORMAL");
             }
             cluster.Log($"cluster of {settings.InitialNodes} NORMAL nodes started");
             return cluster;
@@ -157,6 +159,27 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
         {
             await TestContext.Progress.WriteLineAsync(Logs());
         }
+        KeepLogs();
         _directory.Dispose();
+    }
+
+    /// <summary>With PAIRDB_TEST_KEEP_LOGS=dir, the processes' logs are copied there (per test) before the directory goes.</summary>
+    private void KeepLogs()
+    {
+        var keep = Environment.GetEnvironmentVariable("PAIRDB_TEST_KEEP_LOGS");
+        if (string.IsNullOrEmpty(keep))
+        {
+            return;
+        }
+        var target = Path.Combine(keep, Path.GetFileName(_directory.Path) + "-" + TestContext.CurrentContext.Test.Name);
+        Directory.CreateDirectory(target);
+        foreach (var log in Directory.EnumerateFiles(_directory.Path, "*.log", SearchOption.AllDirectories))
+        {
+            if (!Path.GetFileName(log).StartsWith("coordinator", StringComparison.Ordinal) && !Path.GetFileName(log).StartsWith("storage-node", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            File.Copy(log, Path.Combine(target, Path.GetFileName(log)), overwrite: true);
+        }
     }
 }

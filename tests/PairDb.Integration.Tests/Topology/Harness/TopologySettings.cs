@@ -23,6 +23,12 @@ internal sealed record TopologySettings
     /// <summary>More coordinator settings (configuration key to value), applied last.</summary>
     public IReadOnlyDictionary<string, string> Coordinator { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Settings every storage node of a topology test gets (more may be added per node).</summary>
+    public static IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>
+    {
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
     /// <summary>The coordinator's configuration for a test cluster: short probes, jobs and grace.</summary>
     public Dictionary<string, string> CoordinatorSettings(string connectionString, int grpcPort, int httpPort)
     {
@@ -32,6 +38,8 @@ internal sealed record TopologySettings
             ["PairDb:Coordinator:ListenAddress"] = "127.0.0.1",
             ["PairDb:Coordinator:GrpcPort"] = Invariant(grpcPort),
             ["PairDb:Coordinator:HttpPort"] = Invariant(httpPort),
+            // Per-request framework logs cost CPU on a 2-core machine and bury the lines a failure needs.
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["PairDb:Ring:RefreshInterval"] = "00:00:01",
             ["PairDb:HealthProbe:Interval"] = "00:00:00.250",
             ["PairDb:HealthProbe:Timeout"] = "00:00:00.500",
