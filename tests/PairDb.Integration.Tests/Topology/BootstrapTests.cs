@@ -49,7 +49,7 @@ public sealed class BootstrapTests
 
         await verifier.AssertNoProblemsAsync("during and after the bootstrap");
         await ReadVerifier.AssertAllReadableAsync(cluster.KeyValue, ledger, "once the bootstrap is done");
-        observer.AssertOwnershipMovedOnlyAtCompletion("BOOTSTRAPPING", NodeState.Bootstrapping);
+        observer.AssertOwnershipMovedOnlyAtCompletion("BOOTSTRAPPING", NodeState.Bootstrapping, listedAfter: NodeState.Normal);
         Assert.That(await cluster.ListedStateAsync(Joining), Is.EqualTo(NodeState.Normal), "ListStorageNodes shows the new node NORMAL");
         var checkedKeys = await TopologyAssertions.AssertNodeHoldsItsKeysAsync(cluster, node, ledger);
         Assert.That(await cluster.CoordinatorMetricAsync("bootstrap_operations_total"), Is.GreaterThanOrEqualTo(1), "bootstrap_operations_total counts the bootstrap");

@@ -54,7 +54,7 @@ public sealed class DecommissionTests
 
         await verifier.AssertNoProblemsAsync("during and after the decommission");
         await ReadVerifier.AssertAllReadableAsync(cluster.KeyValue, ledger, "once the decommission is done");
-        observer.AssertOwnershipMovedOnlyAtCompletion("LEAVING", NodeState.Leaving);
+        observer.AssertOwnershipMovedOnlyAtCompletion("LEAVING", NodeState.Leaving, listedAfter: NodeState.Unspecified);
         var rows = await cluster.StorageNodeRowsAsync();
         Assert.That(rows.Select(r => r.NodeId), Does.Not.Contain(leaving), "the leaving node's row is deleted at cutover");
         var completedQuery = await Psql.RunAsync(cluster.ConnectionString, RunbookSql.CompletedDecommissions);

@@ -16,7 +16,7 @@ public sealed class RunbookTests
     [Test]
     public async Task ForcedRollback_UpdateFailedThenDeleteNode_StopsTheBootstrapAndRestoresTheRing()
     {
-        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.05 });
+        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.1 });
         var ledger = new AcknowledgedWrites();
         await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
         {

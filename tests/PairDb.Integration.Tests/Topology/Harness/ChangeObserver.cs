@@ -78,15 +78,18 @@ internal sealed class ChangeObserver : IAsyncDisposable
     }
 
     /// <summary>
-    /// Until the change completed, the node was <paramref name="duringState"/> both in storage_nodes
-    /// and in ListStorageNodes (so its ownership had not moved); the move showed only together with
-    /// the change's completion. ListStorageNodes is asked before the SQL snapshot of each sample, so a
-    /// listing that already showed the final state while the later snapshot still showed the change
-    /// running would be a real violation, not a race of the observer.
+    /// Until the change completed, storage_nodes showed the node <paramref name="duringState"/> and
+    /// ListStorageNodes never showed it as it is after the change (<paramref name="listedAfter"/>:
+    /// NORMAL after a bootstrap, absent (Unspecified) after a decommission), so its ownership had not
+    /// moved; the move showed only together with the change's completion. The listing of a sample is
+    /// taken before its SQL snapshot, so it may still show the state before the change started, but a
+    /// listing already showing the final state while the later snapshot showed the change running
+    /// would be a real violation, not a race of the observer.
     /// </summary>
-    public void AssertOwnershipMovedOnlyAtCompletion(string duringState, NodeState listedDuring)
+    public void AssertOwnershipMovedOnlyAtCompletion(string duringState, NodeState listedDuring, NodeState listedAfter)
     {
         var running = 0;
+        var listedRunning = 0;
         foreach (var sample in Samples)
         {
             if (sample.Status is null or "completed" or "cleaned_up")
@@ -95,12 +98,14 @@ internal sealed class ChangeObserver : IAsyncDisposable
             }
             running++;
             Assert.That(sample.RowState, Is.EqualTo(duringState), $"storage_nodes.state while the change is {sample.Status}: {sample}\nhistory:\n{Describe()}");
-            if (sample.Listed is { } listed)
+            Assert.That(sample.Listed, Is.Not.EqualTo(listedAfter), $"ListStorageNodes while the change is {sample.Status}: {sample}\nhistory:\n{Describe()}");
+            if (sample.Listed == listedDuring)
             {
-                Assert.That(listed, Is.EqualTo(listedDuring), $"ListStorageNodes state while the change is {sample.Status}: {sample}\nhistory:\n{Describe()}");
+                listedRunning++;
             }
         }
         Assert.That(running, Is.GreaterThan(0), $"the observer saw the change while it ran; history:\n{Describe()}");
+        Assert.That(listedRunning, Is.GreaterThan(0), $"ListStorageNodes showed the node {listedDuring} while the change ran; history:\n{Describe()}");
     }
 
     /// <summary>The history as text, for failure messages (every distinct sample).</summary>

@@ -110,12 +110,19 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
             }
             await cluster.StartCoordinatorAsync();
             cluster.Log("coordinator started");
-            foreach (var node in await Task.WhenAll(starts))
+            // All registered at once: their bootstraps queue behind each other in the coordinator, which
+            // starts the next one as soon as one finishes (no polling round trip of the test in between).
+            var nodes = await Task.WhenAll(starts);
+            foreach (var node in nodes)
             {
                 await cluster.RegisterAsync(node, settings.VirtualNodes);
-                await cluster.WaitForNodeStateAsync(node.NodeId, NodeState.Normal, SettleTimeout, "initial cluster formation");
-                cluster.Log($"{node.NodeId} NORMAL");
             }
+            await Until.DoneAsync(async () =>
+            {
+                var listed = await cluster.ListAsync();
+                return (listed.Count == nodes.Length && listed.All(n => n.State == NodeState.Normal),
+                    string.Join(", ", listed.Select(n => $"{n.NodeId} {n.State}")));
+            }, "every initial node to finish its bootstrap (NORMAL)", SettleTimeout);
             cluster.Log($"cluster of {settings.InitialNodes} NORMAL nodes started");
             return cluster;
         }
