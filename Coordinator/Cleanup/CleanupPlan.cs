@@ -55,6 +55,15 @@ public sealed class CleanupPlan
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
 
+    /// <summary>
+    /// The cleanup a change schedules at cutover: due <paramref name="grace"/> after
+    /// <paramref name="completedAt"/> (zero grace for an aborted decommission's partial copies).
+    /// Store <see cref="ToJson"/> as <c>details.cleanup</c> and count it with
+    /// <c>CleanupMetrics.CleanupScheduled</c>.
+    /// </summary>
+    public static CleanupPlan Schedule(DateTimeOffset completedAt, TimeSpan grace, IEnumerable<CleanupTask> tasks) =>
+        new() { DueAt = completedAt + grace, Status = CleanupStatuses.Scheduled, Tasks = [.. tasks] };
+
     public static CleanupPlan Parse(string json) =>
         JsonSerializer.Deserialize<CleanupPlan>(json, Json) ?? throw new JsonException("details.cleanup is null");
 
@@ -84,6 +93,17 @@ public sealed class CleanupTask
     public Dictionary<string, JsonElement>? Extra { get; set; }
 
     public bool IsDone => Status is CleanupTaskStatuses.Executed or CleanupTaskStatuses.SkippedNodeGone;
+
+    /// <summary>A task for <paramref name="node"/> to drop <paramref name="ranges"/>, addressed as the node is now.</summary>
+    public static CleanupTask For(RingNode node, IEnumerable<TokenRange> ranges)
+    {
+        var task = new CleanupTask { NodeId = node.NodeId, Host = node.Host, GrpcPort = node.GrpcPort };
+        foreach (var range in ranges)
+        {
+            task.Ranges.Add([range.StartExclusive, range.EndInclusive]);
+        }
+        return task;
+    }
 
     public IReadOnlyList<TokenRange> TokenRanges()
     {

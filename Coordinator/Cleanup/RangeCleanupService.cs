@@ -161,7 +161,7 @@ public sealed partial class RangeCleanupService(
         if (task.Status == CleanupTaskStatuses.SkippedNodeGone)
         {
             LogSkippedGone(logger, changeId, task.NodeId, task.Attempts);
-            return TaskOutcome.Executed with { Kind = TaskOutcomeKind.Skipped };
+            return new TaskOutcome(TaskOutcomeKind.Skipped, null);
         }
         LogUnreachable(logger, changeId, task.NodeId, task.Host, task.GrpcPort, e.Status.StatusCode.ToString(), e.Status.Detail);
         return new TaskOutcome(TaskOutcomeKind.Unreachable, $"{task.NodeId} unreachable: {e.Status.StatusCode} {e.Status.Detail}");

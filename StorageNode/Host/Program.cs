@@ -37,6 +37,7 @@ try
     app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
     var engine = app.Services.GetRequiredService<LsmEngine>();
     app.Services.GetRequiredService<EngineMetrics>();
+    app.Services.GetRequiredService<PairDb.StorageNode.Streaming.StreamingMetrics>();
     if (engine.NeedsRepair)
     {
         StartupLog.NeedsRepair(logger);

@@ -27,6 +27,10 @@ public sealed class RestoreFromReplicaTests
             await cluster.KeyValue.PutAsync(new PutRequest { TenantId = Tenant, Key = Bytes($"restore-{i:D4}"), Value = Bytes(new string('r', 200) + i), W = 3 });
         }
 
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{cluster.CoordinatorGrpcPort}");
+        var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
+        var peers = await coordinator.GetReplicaPeersAsync(new GetReplicaPeersRequest { NodeId = "storage-node-1" });
+        var notMember = await ErrorOfAsync(() => coordinator.GetReplicaPeersAsync(new GetReplicaPeersRequest { NodeId = "no-such-node" }).ResponseAsync);
         var victim = cluster.Nodes[0];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{victim.HttpPort}") };
         (await http.PostAsync("/api/v1/commitlog/force-cleanup", null)).EnsureSuccessStatusCode();
@@ -63,6 +67,9 @@ public sealed class RestoreFromReplicaTests
 
         Assert.Multiple(() =>
         {
+            Assert.That(peers.Peers.Select(p => p.NodeId).Order(), Is.EqualTo(new[] { "storage-node-2", "storage-node-3" }));
+            Assert.That(peers.Peers.All(p => p.SharedRanges.Count > 0 && p.GrpcPort > 0), Is.True, "every peer shares ranges (N=3, three nodes)");
+            Assert.That(notMember, Is.EqualTo(PairDb.Contracts.Errors.ErrorCode.InvalidArgument));
             Assert.That(damaged!.StatusCode, Is.Not.EqualTo(StatusCode.OK), "the damaged table fails reads before the restore");
             Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(unknownBody.GetProperty("code").GetInt32(), Is.EqualTo(1000));

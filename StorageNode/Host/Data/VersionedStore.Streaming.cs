@@ -44,12 +44,20 @@ public sealed partial class VersionedStore
         using var snapshot = _engine.GetSnapshot();
         var slices = SplitPoints(workers);
         var partials = new (ulong KeyCount, ulong Digest)[slices.Count + 1][];
-        Parallel.For(0, slices.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, slice =>
+        try
         {
-            var start = slice == 0 ? null : slices[slice - 1];
-            var end = slice == slices.Count ? null : slices[slice];
-            partials[slice] = DigestSlice(snapshot.OpenCursor(start, end), ranges, cancellationToken);
-        });
+            Parallel.For(0, slices.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, slice =>
+            {
+                var start = slice == 0 ? null : slices[slice - 1];
+                var end = slice == slices.Count ? null : slices[slice];
+                partials[slice] = DigestSlice(snapshot.OpenCursor(start, end), ranges, cancellationToken);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The caller maps a checksum failure to its own error code; an aggregate would hide it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
 
         var result = new (ulong KeyCount, ulong Digest)[ranges.Count];
         foreach (var partial in partials)

@@ -35,7 +35,17 @@ public sealed class ReplicaRestorer(LsmEngine engine, NodeChannels channels, Ran
         }
 
         var peers = await GetPeersAsync(cancellationToken).ConfigureAwait(false);
-        var removed = await engine.RemoveTablesAsync([.. tables.Keys], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TableInfo> removed;
+        try
+        {
+            removed = await engine.RemoveTablesAsync([.. tables.Keys], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            // A compaction replaced the file between the lookup and the removal: its data lives in other files now.
+            throw new RestoreRejectedException(409, ErrorCode.InvalidArgument, $"{e.Message}: it was compacted meanwhile; run integrity/scan-all again; nothing was removed");
+        }
+
         RecoveryLog.TablesRemoved(logger, string.Join(",", files), peers.Count);
         var report = new RestoreReport();
         foreach (var table in removed)

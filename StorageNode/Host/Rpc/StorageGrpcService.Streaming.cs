@@ -4,7 +4,10 @@ using PairDb.StorageNode.Streaming;
 
 namespace PairDb.StorageNode.Rpc;
 
-/// <summary>Streaming RPCs of topology changes and recovery (storage.proto); the work lives in Streaming/.</summary>
+/// <summary>
+/// Streaming RPCs of topology changes and recovery (storage.proto); the work lives in Streaming/. A streaming call
+/// the caller cancelled fails however the transport reports it (a write to a closed stream), not as a node error.
+/// </summary>
 public sealed partial class StorageGrpcService
 {
     public override async Task StreamRange(StreamRangeRequest request, IServerStreamWriter<StreamRangeBatch> responseStream, ServerCallContext context)
@@ -13,7 +16,7 @@ public sealed partial class StorageGrpcService
         {
             await _streaming.Source.StreamAsync(request, responseStream, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             throw Fail(e, nameof(StreamRange));
         }
@@ -25,7 +28,7 @@ public sealed partial class StorageGrpcService
         {
             await _streaming.Puller.PullAsync(request, responseStream.WriteAsync, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             throw Fail(e, nameof(FetchRanges));
         }
@@ -59,7 +62,7 @@ public sealed partial class StorageGrpcService
         {
             return await _streaming.Coverage.CheckAsync(request, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             throw Fail(e, nameof(CheckRangeCoverage));
         }

@@ -17,7 +17,7 @@ namespace PairDb.StorageNode.Streaming;
 /// keys' stripe locks, one atomic engine write per batch). Progress is reported after a batch is durable, so its
 /// last_key is a safe resume point. An unreachable source fails the pull with NODE_NOT_READY (retriable).
 /// </summary>
-public sealed class RangePuller(
+public sealed partial class RangePuller(
     VersionedStore store,
     NodeChannels channels,
     StreamingMetrics metrics,
@@ -25,6 +25,9 @@ public sealed class RangePuller(
     IOptions<StreamingOptions> options,
     ILogger<RangePuller> logger)
 {
+    /// <summary>Batches merged but not yet reported durable.</summary>
+    private const int MaxBatchesInFlight = 2;
+
     private readonly StreamingOptions _options = options.Value;
 
     public async Task PullAsync(FetchRangesRequest request, Func<FetchRangesProgress, Task> report, CancellationToken cancellationToken)
@@ -42,31 +45,54 @@ public sealed class RangePuller(
         var progress = new FetchRangesProgress { LastKey = request.StartAfterKey };
         StreamingLog.PullStarted(logger, request.StreamId, source, request.Ranges.Count, Convert.ToHexString(request.StartAfterKey.Span));
         var receiver = ReceiveAsync(SourceRequest(request), source, request, buffered.Writer, stop.Token);
+
+        // Reports one durable batch; true once the last batch is in.
+        async Task<bool> ReportAsync((Task<long> Applied, StreamRangeBatch Batch) item)
+        {
+            var (applied, batch) = item;
+            rate.Applied(await applied.ConfigureAwait(false));
+            if (progress.KeysCopied == 0 && batch.EstimatedKeys != 0)
+            {
+                progress.EstimatedKeys = batch.EstimatedKeys;
+            }
+
+            progress.KeysCopied += (ulong)batch.Entries.Count;
+            progress.BytesTransferred = rate.TotalBytes;
+            progress.ThroughputMbps = Math.Round(rate.AverageMbps, 3);
+            progress.Done = batch.Done;
+            if (!batch.LastKey.IsEmpty)
+            {
+                progress.LastKey = batch.LastKey;
+            }
+
+            await report(progress.Clone()).ConfigureAwait(false);
+            if (batch.Done)
+            {
+                StreamingLog.PullFinished(logger, request.StreamId, source, progress.KeysCopied, progress.BytesTransferred,
+                    rate.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture), progress.ThroughputMbps.ToString("F1", CultureInfo.InvariantCulture));
+            }
+
+            return batch.Done;
+        }
+
         try
         {
+            // Several batches in flight: later ones are merged while earlier ones' fsyncs run (and share them, the
+            // log commits in groups); progress is reported strictly in order, each once its batch is durable.
+            var inFlight = new Queue<(Task<long> Applied, StreamRangeBatch Batch)>(MaxBatchesInFlight);
             await foreach (var batch in buffered.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                if (progress.KeysCopied == 0 && batch.EstimatedKeys != 0)
+                inFlight.Enqueue((ApplyAsync(batch, stop.Token), batch));
+                if (inFlight.Count == MaxBatchesInFlight && await ReportAsync(inFlight.Dequeue()).ConfigureAwait(false))
                 {
-                    progress.EstimatedKeys = batch.EstimatedKeys;
+                    return;
                 }
+            }
 
-                var bytes = await ApplyAsync(batch, stop.Token).ConfigureAwait(false);
-                rate.Applied(bytes);
-                progress.KeysCopied += (ulong)batch.Entries.Count;
-                progress.BytesTransferred = rate.TotalBytes;
-                progress.ThroughputMbps = Math.Round(rate.AverageMbps, 3);
-                progress.Done = batch.Done;
-                if (!batch.LastKey.IsEmpty)
+            while (inFlight.Count > 0)
+            {
+                if (await ReportAsync(inFlight.Dequeue()).ConfigureAwait(false))
                 {
-                    progress.LastKey = batch.LastKey;
-                }
-
-                await report(progress.Clone()).ConfigureAwait(false);
-                if (batch.Done)
-                {
-                    StreamingLog.PullFinished(logger, request.StreamId, source, progress.KeysCopied, progress.BytesTransferred,
-                        rate.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture), progress.ThroughputMbps.ToString("F1", CultureInfo.InvariantCulture));
                     return;
                 }
             }
@@ -110,7 +136,10 @@ public sealed class RangePuller(
         }
     }
 
-    /// <summary>Merges a batch and waits until it is durable; returns the bytes applied.</summary>
+    /// <summary>
+    /// Merges a batch and waits until it is durable; returns the bytes applied. The parse and merge run before the
+    /// first await, so a caller that starts the next batch before awaiting this one overlaps merge and fsync.
+    /// </summary>
     private async Task<long> ApplyAsync(StreamRangeBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Entries.Count == 0)
@@ -139,52 +168,5 @@ public sealed class RangePuller(
         await store.ApplyAsync(mutations, cancellationToken).ConfigureAwait(false);
         await store.SyncAsync().ConfigureAwait(false);
         return bytes;
-    }
-
-    private static string Validate(FetchRangesRequest request)
-    {
-        if (string.IsNullOrWhiteSpace(request.SourceHost) || request.SourcePort is 0 or > 65535)
-        {
-            PairDbException.Throw(ErrorCode.InvalidArgument, "source_host and source_port (1..65535) must name the source node's gRPC endpoint");
-        }
-
-        if (request.BatchSize > StreamLimits.MaxBatchSize)
-        {
-            PairDbException.Throw(ErrorCode.InvalidArgument, $"batch_size must be at most {StreamLimits.MaxBatchSize} (is {request.BatchSize})");
-        }
-
-        if (!double.IsFinite(request.MaxMegabytesPerSecond) || request.MaxMegabytesPerSecond < 0)
-        {
-            PairDbException.Throw(ErrorCode.InvalidArgument, "max_megabytes_per_second must be 0 (unlimited) or positive");
-        }
-
-        _ = TokenRangeIndex.FromRequest(request.Ranges);
-        return string.Create(CultureInfo.InvariantCulture, $"{request.SourceHost}:{request.SourcePort}");
-    }
-
-    private static StreamRangeRequest SourceRequest(FetchRangesRequest request)
-    {
-        var sourceRequest = new StreamRangeRequest
-        {
-            StartAfterKey = request.StartAfterKey,
-            StartKey = request.StartKey,
-            EndKey = request.EndKey,
-            BatchSize = request.BatchSize,
-            MaxMegabytesPerSecond = request.MaxMegabytesPerSecond,
-        };
-        sourceRequest.Ranges.Add(request.Ranges);
-        return sourceRequest;
-    }
-
-    /// <summary>
-    /// A transport failure (source down, connection refused or lost) is NODE_NOT_READY so the caller pauses and
-    /// retries; an error the source answered with keeps its code.
-    /// </summary>
-    internal static PairDbException SourceError(RpcException e, string source)
-    {
-        var parsed = RpcErrors.TryParse(e);
-        return parsed is { FromDetails: true } known
-            ? new PairDbException(known.Code, $"source {source}: {known.Message}", e)
-            : new PairDbException(ErrorCode.NodeNotReady, $"source {source} is unreachable ({e.StatusCode}: {e.Status.Detail})", e);
     }
 }

@@ -61,7 +61,15 @@ public sealed class StreamingMetrics
 
         public ulong TotalBytes { get; private set; }
 
-        public double RecentMbps => Volatile.Read(ref _recent);
+        /// <summary>The last window's rate; once a window runs past a second without closing (a stalled pull), its own lower rate.</summary>
+        public double RecentMbps
+        {
+            get
+            {
+                var open = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _windowStart)).TotalSeconds;
+                return open > 1 ? Volatile.Read(ref _windowBytes) / 1048576.0 / open : Volatile.Read(ref _recent);
+            }
+        }
 
         /// <summary>Average since the pull started, MB/s.</summary>
         public double AverageMbps => TotalBytes / 1048576.0 / Math.Max(1e-6, System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds);
@@ -71,7 +79,7 @@ public sealed class StreamingMetrics
         public void Applied(long bytes)
         {
             TotalBytes += (ulong)bytes;
-            _windowBytes += bytes;
+            Volatile.Write(ref _windowBytes, _windowBytes + bytes);
             _owner._bytes.Add(bytes, _owner._node);
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(_windowStart).TotalSeconds;
             if (elapsed >= 1 || Volatile.Read(ref _recent) == 0)
@@ -79,8 +87,8 @@ public sealed class StreamingMetrics
                 Volatile.Write(ref _recent, _windowBytes / 1048576.0 / Math.Max(1e-3, elapsed));
                 if (elapsed >= 1)
                 {
-                    _windowStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                    _windowBytes = 0;
+                    Volatile.Write(ref _windowBytes, 0);
+                    Volatile.Write(ref _windowStart, System.Diagnostics.Stopwatch.GetTimestamp());
                 }
             }
         }

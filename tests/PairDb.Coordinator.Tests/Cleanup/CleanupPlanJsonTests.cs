@@ -46,6 +46,21 @@ public sealed class CleanupPlanJsonTests
     }
 
     [Test]
+    public void Schedule_TaskForNode_RoundTripsThroughJson()
+    {
+        var node = new PairDb.Coordinator.Ring.RingNode("n2", "10.0.0.2", 7402, 7403, "LEAVING", false, [5]);
+        var completed = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+        var plan = CleanupPlan.Parse(CleanupPlan.Schedule(completed, TimeSpan.FromHours(24),
+            [CleanupTask.For(node, [new PairDb.Coordinator.Ring.TokenRange(ulong.MaxValue - 1, 3)])]).ToJson());
+
+        Assert.That(plan.DueAt, Is.EqualTo(completed.AddHours(24)));
+        Assert.That(plan.Status, Is.EqualTo(CleanupStatuses.Scheduled));
+        Assert.That(plan.Tasks.Single().GrpcPort, Is.EqualTo(7402));
+        Assert.That(plan.Tasks.Single().TokenRanges(), Is.EqualTo(new[] { new PairDb.Coordinator.Ring.TokenRange(ulong.MaxValue - 1, 3) }));
+    }
+
+    [Test]
     public void TokenRanges_PairOfThree_Throws()
     {
         var task = new CleanupTask { NodeId = "n1", Ranges = [[1, 2, 3]] };

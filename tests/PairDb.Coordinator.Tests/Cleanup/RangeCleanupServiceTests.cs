@@ -76,6 +76,11 @@ public sealed class RangeCleanupServiceTests
         Assert.That(cleanup["status"]!.GetValue<string>(), Is.EqualTo("failed_safety_check"));
         Assert.That(cleanup["last_error"]!.GetValue<string>(), Does.Contain("gone-node: no current owner"));
         Assert.That(cleanup["tasks"]![0]!["status"]!.GetValue<string>(), Is.EqualTo("scheduled"));
+        _coordinator.Get<Coordinator.Telemetry.CleanupMetrics>().CleanupScheduled();
+        var metrics = await _coordinator.Http.GetStringAsync("/metrics");
+        Assert.That(metrics, Does.Contain("cleanup_failed_safety_check_total"), metrics);
+        Assert.That(metrics, Does.Contain("cleanup_quorum_verification_duration_seconds_count"));
+        Assert.That(metrics, Does.Contain("cleanup_scheduled_total"));
     }
 
     [Test]

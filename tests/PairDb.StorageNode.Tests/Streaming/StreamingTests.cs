@@ -188,6 +188,21 @@ public sealed class StreamingTests
     }
 
     [Test]
+    public async Task StreamRange_MaxMegabytesPerSecond_PacesTheStream()
+    {
+        await WriteManyAsync(_source, "t-pace", 2000, 1024); // about 2 MiB
+        var request = StreamTenant("t-pace", 100);
+        request.MaxMegabytesPerSecond = 1;
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var keys = Keys(await StreamAsync(_source, request));
+
+        // The bucket starts with one second's worth, so ~2 MiB at 1 MB/s cannot take less than about a second.
+        Assert.That(keys, Has.Count.EqualTo(2000));
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)));
+    }
+
+    [Test]
     public void FetchRanges_SourceUnreachable_FailsWithNodeNotReady()
     {
         var request = FetchTenant(_source, "t-unreachable");
