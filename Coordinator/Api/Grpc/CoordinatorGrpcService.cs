@@ -2,6 +2,7 @@ using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Coordinator.Topology;
+using PairDb.Coordinator.Topology.Changes;
 
 namespace PairDb.Coordinator.Api.Grpc;
 
@@ -9,10 +10,12 @@ namespace PairDb.Coordinator.Api.Grpc;
 public sealed partial class CoordinatorGrpcService : CoordinatorService.CoordinatorServiceBase
 {
     private readonly NodeRegistry _registry;
+    private readonly ChangeControl _changes;
 
-    public CoordinatorGrpcService(NodeRegistry registry)
+    public CoordinatorGrpcService(NodeRegistry registry, ChangeControl changes)
     {
         _registry = registry;
+        _changes = changes;
     }
 
     public override async Task<AddStorageNodeReply> AddStorageNode(AddStorageNodeRequest request, ServerCallContext context)
@@ -45,6 +48,19 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
         }
         return reply;
     }
+
+    public override async Task<TopologyChangeReply> RestartChange(TopologyChangeRequest request, ServerCallContext context) =>
+        new() { Change = NodeMapping.ToChange(await GrpcErrors.Run(() => _changes.RestartAsync(request.NodeId, context.CancellationToken))) };
+
+    public override async Task<TopologyChangeReply> AbortChange(TopologyChangeRequest request, ServerCallContext context) =>
+        new() { Change = NodeMapping.ToChange(await GrpcErrors.Run(() => _changes.AbortAsync(request.NodeId, context.CancellationToken))) };
+
+    public override async Task<TopologyChangeReply> ChangeSource(ChangeSourceRequest request, ServerCallContext context) =>
+        new()
+        {
+            Change = NodeMapping.ToChange(await GrpcErrors.Run(() =>
+                _changes.ChangeSourceAsync(request.NodeId, request.OldSource, request.NewSource, context.CancellationToken))),
+        };
 
     /// <summary>Out-of-range values become -1 so that validation reports them instead of wrapping.</summary>
     private static int ToInt(uint value) => value > int.MaxValue ? -1 : (int)value;

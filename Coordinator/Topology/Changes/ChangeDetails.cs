@@ -45,7 +45,11 @@ public sealed class ChangeDetails
     /// <summary>Every range whose replicas the change alters (what overlap with other changes is judged on).</summary>
     public List<ulong[]> MovedRanges { get; set; } = [];
 
+    /// <summary>pending_writes_delivered + hints_replayed: the live writes the gainers received (runbook 3.1 keys_streamed).</summary>
     public long KeysStreamed { get; set; }
+
+    /// <summary>Pending-range writes delivered to the gainers while runs of this change were active (each coordinator counts its own).</summary>
+    public long PendingWritesDelivered { get; set; }
 
     public long HintsReplayed { get; set; }
 

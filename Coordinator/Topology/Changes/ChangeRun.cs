@@ -46,6 +46,12 @@ internal sealed class ChangeRun : IDisposable
 
     public CancellationToken Token => _stop.Token;
 
+    /// <summary>Per gainer, this process's count of delivered pending writes when the run began driving the change.</summary>
+    public Dictionary<string, long> PendingBaseline { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>details.pending_writes_delivered when the run began driving the change.</summary>
+    public long PendingAtStart { get; set; }
+
     /// <summary>Why the run stopped itself, once it has.</summary>
     public string? StopReason { get; private set; }
 

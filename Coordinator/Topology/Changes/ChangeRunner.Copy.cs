@@ -33,7 +33,7 @@ public sealed partial class ChangeRunner
             var copies = new Task[pending.Count];
             for (var i = 0; i < copies.Length; i++)
             {
-                copies[i] = CopyStreamAsync(run, pending[i]);
+                copies[i] = StopOthersOnFailureAsync(run, CopyStreamAsync(run, pending[i]));
             }
             await Task.WhenAll(copies);
         }
@@ -43,6 +43,20 @@ public sealed partial class ChangeRunner
             await writer;
         }
         await SaveAsync(run);
+    }
+
+    /// <summary>A stream that fails the change stops its siblings, which would otherwise keep the change paused forever.</summary>
+    private static async Task StopOthersOnFailureAsync(ChangeRun run, Task copy)
+    {
+        try
+        {
+            await copy;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Stop($"another stream failed: {e.Message}");
+            throw;
+        }
     }
 
     /// <summary>Refuses (fails the change) a target above its disk warning threshold that has received nothing yet.</summary>

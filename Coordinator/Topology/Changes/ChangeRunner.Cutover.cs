@@ -26,6 +26,7 @@ public sealed partial class ChangeRunner
             var tasks = ChangePlanner.CleanupTasks(moves, gainers: false, addresses);
             lock (run.Gate)
             {
+                CountStreamed(run);
                 run.Details.Phase = ChangePhases.Done;
                 run.Details.Waiting = null;
                 run.Details.EstimatedCompletion = null;

@@ -14,7 +14,10 @@ public sealed partial class ChangeRunner
     private async Task<bool> PlanAsync(ChangeRun run)
     {
         await using var planning = await run.Lease.LockPlanningAsync(run.Token);
-        // Read under the lock: a change that started while this run waited must be seen.
+        // Read under the lock, so a change that started while this run waited is seen; and the
+        // active changes before the rows: a change missing from the list has committed its cutover
+        // (in the same transaction as its node's new state), so the rows read next include it.
+        var active = await _store.ListActiveAsync(run.Token);
         var rows = await _registry.ListAsync(run.Token);
         var node = FindRow(rows, run.NodeId);
         var expected = run.IsBootstrap ? NodeStates.Bootstrapping : NodeStates.Leaving;
@@ -26,7 +29,7 @@ public sealed partial class ChangeRunner
         var ring = ChangePlanner.Ring(rows);
         var moves = ChangePlanner.Moves(ring, run.NodeId, _replicationFactor);
         var mine = ChangePlanner.RangesOf(moves);
-        var blocker = ChangePlanner.BlockedBy(mine, await AheadAsync(run.ChangeId, ring));
+        var blocker = ChangePlanner.BlockedBy(mine, Ahead(run.ChangeId, active, ring));
         if (blocker is not null)
         {
             await QueueAsync(run, $"queued behind topology change {blocker}, which moves overlapping ranges");
@@ -51,11 +54,11 @@ public sealed partial class ChangeRunner
     }
 
     /// <summary>The changes that go before this one: every in-progress change, and pending ones that are older and not waiting for the operator.</summary>
-    private async Task<List<(string ChangeId, IReadOnlyList<TokenRange> Ranges)>> AheadAsync(string changeId, TokenRing ring)
+    private List<(string ChangeId, IReadOnlyList<TokenRange> Ranges)> Ahead(string changeId, List<PendingChangeRecord> active, TokenRing ring)
     {
         var ahead = new List<(string, IReadOnlyList<TokenRange>)>();
         var older = true;
-        foreach (var other in await _store.ListActiveAsync(CancellationToken.None))
+        foreach (var other in active)
         {
             if (other.ChangeId == changeId)
             {

@@ -13,20 +13,10 @@ public sealed partial class ChangeRunner
     /// </summary>
     private async Task ReplayHintsAsync(ChangeRun run)
     {
-        var gainers = new List<string>();
+        List<string> gainers;
         lock (run.Gate)
         {
-            foreach (var stream in run.Details.Streams)
-            {
-                if (!gainers.Contains(stream.Target))
-                {
-                    gainers.Add(stream.Target);
-                }
-            }
-        }
-        if (run.IsBootstrap && !gainers.Contains(run.NodeId))
-        {
-            gainers.Add(run.NodeId);
+            gainers = Gainers(run);
         }
         var started = _time.GetTimestamp();
         long replayed = 0;
@@ -38,7 +28,7 @@ public sealed partial class ChangeRunner
         lock (run.Gate)
         {
             run.Details.HintsReplayed += replayed;
-            run.Details.KeysStreamed = run.Details.HintsReplayed;
+            CountStreamed(run);
         }
         if (run.IsBootstrap)
         {

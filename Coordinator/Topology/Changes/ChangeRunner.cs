@@ -3,6 +3,7 @@ using Npgsql;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Replication.Hints;
 using PairDb.Coordinator.Ring;
 using PairDb.Coordinator.Telemetry;
@@ -30,6 +31,7 @@ public sealed partial class ChangeRunner
     private readonly DiskCheck _disks;
     private readonly StreamSlots _slots;
     private readonly HintReplayer _hints;
+    private readonly PendingWrites _pendingWrites;
     private readonly TopologyMetrics _metrics;
     private readonly TopologyChangeOptions _options;
     private readonly int _replicationFactor;
@@ -38,7 +40,7 @@ public sealed partial class ChangeRunner
 
     public ChangeRunner(
         ChangeStore store, RunningChanges running, NodeRegistry registry, RingProvider rings, NodeLiveness liveness,
-        NodeStreams streams, DiskCheck disks, StreamSlots slots, HintReplayer hints, TopologyMetrics metrics,
+        NodeStreams streams, DiskCheck disks, StreamSlots slots, HintReplayer hints, PendingWrites pendingWrites, TopologyMetrics metrics,
         IOptions<TopologyChangeOptions> options, IOptions<RingOptions> ringOptions, TimeProvider time, ILogger<ChangeRunner> logger)
     {
         _store = store;
@@ -50,6 +52,7 @@ public sealed partial class ChangeRunner
         _disks = disks;
         _slots = slots;
         _hints = hints;
+        _pendingWrites = pendingWrites;
         _metrics = metrics;
         _options = options.Value;
         _replicationFactor = ringOptions.Value.ReplicationFactor;
@@ -111,6 +114,14 @@ public sealed partial class ChangeRunner
     private async Task DriveAsync(ChangeRun run)
     {
         LogRunning(run.ChangeId, run.Type, run.NodeId, run.Details.Phase, run.Details.Streams.Count);
+        lock (run.Gate)
+        {
+            run.PendingAtStart = run.Details.PendingWritesDelivered;
+            foreach (var gainer in Gainers(run))
+            {
+                run.PendingBaseline[gainer] = _pendingWrites.DeliveredTo(gainer);
+            }
+        }
         while (true)
         {
             switch (run.Details.Phase)
@@ -155,6 +166,7 @@ public sealed partial class ChangeRunner
         lock (run.Gate)
         {
             run.Details.EstimatedCompletion = ChangeProgress.EstimateCompletion(run.Details, _time.GetUtcNow());
+            CountStreamed(run);
             progress = ChangeProgress.Percent(run.Details);
             json = run.Details.ToJson();
         }
@@ -163,6 +175,36 @@ public sealed partial class ChangeRunner
             run.Stop("pending_changes row changed under the runner (status, revision or node row)");
             run.Token.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>keys_streamed: pending-range writes delivered to the gainers during this change's runs, plus hints replayed to them.</summary>
+    private void CountStreamed(ChangeRun run)
+    {
+        long delivered = 0;
+        foreach (var (gainer, baseline) in run.PendingBaseline)
+        {
+            delivered += Math.Max(0, _pendingWrites.DeliveredTo(gainer) - baseline);
+        }
+        run.Details.PendingWritesDelivered = run.PendingAtStart + delivered;
+        run.Details.KeysStreamed = run.Details.PendingWritesDelivered + run.Details.HintsReplayed;
+    }
+
+    /// <summary>The nodes receiving data in this change: every stream's target, and a joining node even when nothing streams to it.</summary>
+    private static List<string> Gainers(ChangeRun run)
+    {
+        var gainers = new List<string>();
+        foreach (var stream in run.Details.Streams)
+        {
+            if (!gainers.Contains(stream.Target))
+            {
+                gainers.Add(stream.Target);
+            }
+        }
+        if (run.IsBootstrap && !gainers.Contains(run.NodeId))
+        {
+            gainers.Add(run.NodeId);
+        }
+        return gainers;
     }
 
     private async Task FailAsync(ChangeRun run, string error)

@@ -21,10 +21,26 @@ public sealed class DiskCheck : IDisposable
         _options = options.Value;
     }
 
-    /// <summary>The node's usage and threshold; throws HttpRequestException/TimeoutException (transient) when it cannot be asked.</summary>
+    /// <summary>
+    /// The node's usage and threshold; throws HttpRequestException/TimeoutException (transient) when
+    /// it cannot be asked. Tries the registered HTTP port, then the gRPC port: a node serves /health
+    /// on both (one port, both protocols), and runbook 5.1's AddStorageNode names only the latter.
+    /// </summary>
     public async Task<DiskUsage> ReadAsync(RingNode node, CancellationToken cancellationToken)
     {
-        var url = string.Create(CultureInfo.InvariantCulture, $"http://{node.Host}:{node.HttpPort}/health");
+        try
+        {
+            return await ReadAsync(node.Host, node.HttpPort, cancellationToken);
+        }
+        catch (HttpRequestException) when (node.GrpcPort != node.HttpPort)
+        {
+            return await ReadAsync(node.Host, node.GrpcPort, cancellationToken);
+        }
+    }
+
+    private async Task<DiskUsage> ReadAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/health");
         using var response = await _http.GetAsync(url, cancellationToken);
         // An unhealthy node answers 503 with the same JSON body; the body is what matters here.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);

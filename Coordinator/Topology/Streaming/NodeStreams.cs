@@ -74,11 +74,15 @@ public sealed class NodeStreams
         return reply.KeysDropped;
     }
 
-    /// <summary>Failures that pass: the node is down, restarting, busy or cut off; retrying later may succeed.</summary>
+    /// <summary>
+    /// Failures that pass: the node is down, restarting, throttled or cut off (NODE_NOT_READY,
+    /// DISK_THROTTLED, a lost connection); retrying later may succeed. DISK_FULL, a refused request
+    /// or a node without the RPC are not: retrying cannot fix them.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted
-            or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.ResourceExhausted
+            or StatusCode.Cancelled or StatusCode.Unknown
             || (rpc.StatusCode == StatusCode.Internal && Contracts.Errors.RpcErrors.TryParse(rpc) is not { FromDetails: true }),
         HttpRequestException or IOException or TimeoutException => true,
         _ => false,

@@ -50,6 +50,8 @@ public sealed class AdminHttpTests
             new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
 
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull("storage-node-new")?.State == "NORMAL"),
+            "the first node's bootstrap to complete (nothing to stream)");
         using var list = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/nodes"));
         var node = list.RootElement.GetProperty("nodes").EnumerateArray()
             .Single(n => n.GetProperty("node_id").GetString() == "storage-node-new");
@@ -115,6 +117,8 @@ public sealed class AdminHttpTests
         {
             Assert.That(forced.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
+        // The last node leaving gives its ranges to nobody: nothing streams, the decommission completes at once.
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull("storage-node-1") is null), "the forced decommission to remove storage-node-1");
         using var list = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/nodes"));
         Assert.That(list.RootElement.GetProperty("nodes").GetArrayLength(), Is.Zero);
     }
@@ -155,17 +159,22 @@ public sealed class AdminHttpTests
         Assert.That(health.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.Serving));
     }
 
+    private RingNode? RingNodeOrNull(string nodeId) =>
+        _coordinator.Get<RingProvider>().Current.TryGetNode(nodeId, out var node) ? node : null;
+
     private RingNode RingNode(string nodeId)
     {
         Assert.That(_coordinator.Get<RingProvider>().Current.TryGetNode(nodeId, out var node), Is.True);
         return node;
     }
 
+    /// <summary>Registers a node of an empty cluster and waits for its bootstrap (nothing to stream) to make it NORMAL.</summary>
     private async Task RegisterAsync(string nodeId, int host)
     {
         using var response = await Http.PostAsync("/api/v1/nodes/register",
             Json($$"""{"node_id": "{{nodeId}}", "host": "127.0.1.{{host}}", "port": 8001}"""));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        await Eventually.WaitAsync(() => Task.FromResult(RingNodeOrNull(nodeId)?.State == "NORMAL"), $"{nodeId}'s bootstrap to complete");
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -33,23 +33,29 @@ public sealed class CoordinatorServiceTests
     public Task ResetAsync() => _coordinator.ResetAsync(_database);
 
     [Test]
-    public async Task AddStorageNode_RunbookRequest_JoinsNormalAndIsListed()
+    public async Task AddStorageNode_RunbookRequest_BootstrapsThenJoinsNormalAndIsListed()
     {
         var reply = await Client.AddStorageNodeAsync(new AddStorageNodeRequest { NodeId = "storage-node-4", Host = "127.0.1.4", Port = 8001, VirtualNodes = 150 });
 
-        Assert.That(reply.Node.State, Is.EqualTo(NodeState.Normal));
+        Assert.That(reply.Node.State, Is.EqualTo(NodeState.Bootstrapping));
         Assert.That(reply.Node.GrpcPort, Is.EqualTo(8001));
         Assert.That(reply.Node.HttpPort, Is.EqualTo(8080));
         Assert.That(reply.Change.Type, Is.EqualTo("bootstrap"));
-        Assert.That(reply.Change.Status, Is.EqualTo("completed"));
-        Assert.That(reply.Change.Progress, Is.EqualTo(100));
+        Assert.That(reply.Change.Status, Is.EqualTo("in_progress"));
+        Assert.That(reply.Change.Progress, Is.Zero);
+        // The first node of an empty cluster has nothing to stream: its bootstrap completes at once.
+        await Eventually.WaitAsync(async () => (await Client.GetStorageNodeStatusAsync(new GetStorageNodeStatusRequest { NodeId = "storage-node-4" })).Node.State == NodeState.Normal,
+            "the first node's bootstrap to complete (NORMAL)");
         var status = await Client.GetStorageNodeStatusAsync(new GetStorageNodeStatusRequest { NodeId = "storage-node-4" });
-        Assert.That(status.Node.State, Is.EqualTo(NodeState.Normal));
         Assert.That(status.Change.ChangeId, Is.EqualTo(reply.Change.ChangeId));
+        Assert.That(status.Change.Status, Is.EqualTo("completed"));
+        Assert.That(status.Change.Progress, Is.EqualTo(100));
+        Assert.That(status.Change.CompletedAt, Is.Not.Null);
         var list = await Client.ListStorageNodesAsync(new ListStorageNodesRequest());
         Assert.That(list.Nodes.Select(n => n.NodeId), Is.EqualTo(new[] { "storage-node-4" }));
         var bootstraps = await _database.QueryAsync(RunbookSql.BootstrapChanges);
         Assert.That(bootstraps.Single()["change_id"], Is.EqualTo(reply.Change.ChangeId));
+        Assert.That(_coordinator.Get<RingProvider>().Current.Members.Select(m => m.NodeId), Is.EqualTo(new[] { "storage-node-4" }));
     }
 
     [Test]
@@ -126,26 +132,50 @@ public sealed class CoordinatorServiceTests
     }
 
     [Test]
-    public async Task RemoveStorageNode_FourNodes_RemovedFromListRingAndRecorded()
+    public async Task RemoveStorageNode_FourNodes_LeavingStaysInRingWithDecommissionInProgress()
     {
         await AddNodesAsync(4);
         var reply = await Client.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = "storage-node-2", Force = false });
 
+        Assert.That(reply.Node.State, Is.EqualTo(NodeState.Leaving));
         Assert.That(reply.Change.Type, Is.EqualTo("decommission"));
+        Assert.That(reply.Change.Status, Is.EqualTo("in_progress"));
+        var status = await Client.GetStorageNodeStatusAsync(new GetStorageNodeStatusRequest { NodeId = "storage-node-2" });
+        Assert.That(status.Node.State, Is.EqualTo(NodeState.Leaving));
+        Assert.That(status.Change.ChangeId, Is.EqualTo(reply.Change.ChangeId));
+        Assert.That(_coordinator.Get<RingProvider>().Current.Members.Select(m => m.NodeId), Does.Contain("storage-node-2"), "a LEAVING node stays in the ring while it streams");
+        var decommissions = await _database.QueryAsync(RunbookSql.DecommissionChanges);
+        Assert.That(decommissions.Single()["change_id"], Is.EqualTo(reply.Change.ChangeId));
+
+        var again = await Client.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = "storage-node-2", Force = false });
+        Assert.That(again.Change.ChangeId, Is.EqualTo(reply.Change.ChangeId), "RemoveStorageNode of a LEAVING node returns its decommission");
+    }
+
+    [Test]
+    public async Task RemoveStorageNode_ForceBelowN_NothingToStreamSoRemovedAndCompleted()
+    {
+        await AddNodesAsync(3);
+        var reply = await Client.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = "storage-node-1", Force = true });
+
+        // The two remaining nodes already replicate every range (N = 3): no range gains a replica.
+        await Eventually.WaitAsync(async () => (await Client.ListStorageNodesAsync(new ListStorageNodesRequest())).Nodes.Count == 2,
+            "the forced decommission to remove storage-node-1");
         var list = await Client.ListStorageNodesAsync(new ListStorageNodesRequest());
-        Assert.That(list.Nodes.Select(n => n.NodeId), Does.Not.Contain("storage-node-2"));
-        Assert.That(_coordinator.Get<RingProvider>().Current.TryGetNode("storage-node-2", out _), Is.False);
+        Assert.That(list.Nodes.Select(n => n.NodeId), Is.EqualTo(new[] { "storage-node-2", "storage-node-3" }));
+        Assert.That(_coordinator.Get<RingProvider>().Current.TryGetNode("storage-node-1", out _), Is.False);
         var completed = await _database.QueryAsync(RunbookSql.CompletedDecommissions);
         Assert.That(completed.Single()["change_id"], Is.EqualTo(reply.Change.ChangeId));
     }
 
     [Test]
-    public async Task RemoveStorageNode_ForceBelowN_Removes()
+    public async Task RemoveStorageNode_Bootstrapping_RefusedWithAbortHint()
     {
         await AddNodesAsync(3);
-        await Client.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = "storage-node-1", Force = true });
-        var list = await Client.ListStorageNodesAsync(new ListStorageNodesRequest());
-        Assert.That(list.Nodes.Select(n => n.NodeId), Is.EqualTo(new[] { "storage-node-2", "storage-node-3" }));
+        await Client.AddStorageNodeAsync(new AddStorageNodeRequest { NodeId = "storage-node-4", Host = "127.0.1.4", Port = 8001 });
+        var error = await RpcAssert.FailsAsync(
+            () => Client.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = "storage-node-4", Force = true }).ResponseAsync,
+            StatusCode.FailedPrecondition, ErrorCode.InvalidArgument);
+        Assert.That(error.Status.Detail, Does.Contain("rebalance/abort"));
     }
 
     [Test]
@@ -156,11 +186,13 @@ public sealed class CoordinatorServiceTests
             StatusCode.NotFound, ErrorCode.InvalidArgument);
     }
 
+    /// <summary>Registers made-up nodes and settles them NORMAL (nothing could stream to these addresses).</summary>
     private async Task AddNodesAsync(int count)
     {
         for (var i = 1; i <= count; i++)
         {
             await Client.AddStorageNodeAsync(new AddStorageNodeRequest { NodeId = $"storage-node-{i}", Host = $"127.0.1.{i}", Port = 8001 });
         }
+        await _coordinator.SettleAsync(_database);
     }
 }

@@ -73,6 +73,18 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         await Get<Coordinator.Topology.NodeRegistry>().ReloadAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Ends every topology change as if it had completed (nodes NORMAL, changes completed), for tests
+    /// of the membership API that register made-up addresses no bootstrap could stream to.
+    /// </summary>
+    public async Task SettleAsync(MetadataDatabase database)
+    {
+        await database.ScalarAsync<object>(
+            "UPDATE pending_changes SET status = 'completed', progress = 100, completed_at = now() WHERE status IN ('pending', 'in_progress')");
+        await database.ScalarAsync<object>("UPDATE storage_nodes SET state = 'NORMAL' WHERE state = 'BOOTSTRAPPING'");
+        await Get<Coordinator.Topology.NodeRegistry>().ReloadAsync(CancellationToken.None);
+    }
+
     public T Get<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 

@@ -17,13 +17,16 @@ internal sealed class TestCluster : IAsyncDisposable
     public const string Tenant = "tenant-a";
     private readonly PostgresDatabase _database;
     private readonly TestDirectory _directory;
-    private readonly HostProcess _coordinator;
+    private readonly HostSpec _coordinatorSpec;
+    private readonly List<ClusterNode> _extraNodes = [];
     private readonly GrpcChannel _channel;
+    private HostProcess _coordinator;
 
-    private TestCluster(PostgresDatabase database, TestDirectory directory, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
+    private TestCluster(PostgresDatabase database, TestDirectory directory, HostSpec coordinatorSpec, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
     {
         _database = database;
         _directory = directory;
+        _coordinatorSpec = coordinatorSpec;
         _coordinator = coordinator;
         CoordinatorHttpPort = httpPort;
         CoordinatorGrpcPort = grpcPort;
@@ -33,6 +36,9 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     public KeyValueService.KeyValueServiceClient KeyValue { get; }
+
+    /// <summary>The channel to the coordinator's gRPC port (it reconnects after a coordinator restart).</summary>
+    public GrpcChannel Channel => _channel;
 
     public ClusterNode[] Nodes { get; }
 
@@ -60,16 +66,17 @@ internal sealed class TestCluster : IAsyncDisposable
             starts[i] = ClusterNode.StartAsync($"storage-node-{i + 1}", directory.Combine($"node-{i + 1}"), nodeAssembly, settings);
         }
         var ports = FreePort.Next(2);
-        var coordinator = await HostLauncher.StartAsync(new HostSpec
+        var coordinatorSpec = new HostSpec
         {
             Name = "coordinator",
             AssemblyPath = HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
             Arguments = CoordinatorArguments(database.ConnectionString, ports[0], ports[1], coordinatorSettings),
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),
-        });
+        };
+        var coordinator = await HostLauncher.StartAsync(coordinatorSpec);
         var nodes = await Task.WhenAll(starts);
-        var cluster = new TestCluster(database, directory, coordinator, ports[0], ports[1], nodes);
+        var cluster = new TestCluster(database, directory, coordinatorSpec, coordinator, ports[0], ports[1], nodes);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster._channel);
         foreach (var node in nodes)
         {
@@ -85,6 +92,27 @@ internal sealed class TestCluster : IAsyncDisposable
             return listed.Nodes.Count == nodes.Length && listed.Nodes.All(n => n.State == NodeState.Normal);
         }, "every node of the new cluster to finish its bootstrap (NORMAL)", TimeSpan.FromSeconds(60));
         return cluster;
+    }
+
+    /// <summary>Starts another storage node process in the cluster's directory, not registered (disposed with the cluster).</summary>
+    public async Task<ClusterNode> StartExtraNodeAsync(string nodeId, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var root = HostAssemblies.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
+        var configuration = typeof(TestCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+        var node = await ClusterNode.StartAsync(nodeId, _directory.Combine(nodeId), HostAssemblies.Locate(root, HostKind.StorageNode, configuration),
+            settings ?? new Dictionary<string, string>());
+        _extraNodes.Add(node);
+        return node;
+    }
+
+    /// <summary>SIGKILL of the coordinator: no shutdown code runs.</summary>
+    public void KillCoordinator() => _coordinator.Kill();
+
+    /// <summary>Starts the coordinator again with the same ports, database and settings (after <see cref="KillCoordinator"/>).</summary>
+    public async Task RestartCoordinatorAsync()
+    {
+        await _coordinator.DisposeAsync();
+        _coordinator = await HostLauncher.StartAsync(_coordinatorSpec);
     }
 
     public async Task<long> HintCountAsync(string? targetNodeId = null) =>
@@ -113,7 +141,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         _channel.Dispose();
         await _coordinator.DisposeAsync();
-        foreach (var node in Nodes)
+        foreach (var node in Nodes.Concat(_extraNodes))
         {
             await node.DisposeAsync();
         }

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using PairDb.Contracts.Grpc;
+using PairDb.Integration.Tests.Support;
+using static PairDb.Integration.Tests.Support.Rpc;
+
+namespace PairDb.Integration.Tests.Topology;
+
+/// <summary>
+/// The topology state machine end to end: a real coordinator, real storage nodes, real PostgreSQL.
+/// A bootstrap and a decommission of a cluster holding data, and a bootstrap that survives the
+/// coordinator being SIGKILLed in the middle of copying.
+/// </summary>
+[NonParallelizable]
+public sealed class StateMachineTests
+{
+    private const string Tenant = TestCluster.Tenant;
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public async Task BootstrapThenDecommission_ClusterHoldingData_EveryKeyReadableAndDataMoved()
+    {
+        await using var cluster = await TestCluster.StartAsync(coordinatorSettings: FastChanges());
+        var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
+        const int keys = 600;
+        await WriteAsync(cluster, keys, value: 256);
+
+        var joining = await cluster.StartExtraNodeAsync("storage-node-4");
+        var added = await admin.AddStorageNodeAsync(new AddStorageNodeRequest
+        {
+            NodeId = joining.NodeId, Host = "127.0.0.1", Port = (uint)joining.GrpcPort, HttpPort = (uint)joining.HttpPort,
+        });
+        Assert.That(added.Node.State, Is.EqualTo(NodeState.Bootstrapping));
+        var bootstrap = await WaitCompletedAsync(cluster, joining.NodeId);
+        Assert.That(bootstrap.GetProperty("progress_percent").GetInt32(), Is.EqualTo(100));
+        Assert.That(bootstrap.GetProperty("keys_copied").GetInt64(), Is.Positive);
+        Assert.That(bootstrap.GetProperty("bytes_transferred").GetInt64(), Is.Positive);
+        var status = await admin.GetStorageNodeStatusAsync(new GetStorageNodeStatusRequest { NodeId = joining.NodeId });
+        Assert.That(status.Node.State, Is.EqualTo(NodeState.Normal));
+        Assert.That(status.Change.Status, Is.EqualTo("completed"));
+        Assert.That(status.Change.Progress, Is.EqualTo(100));
+
+        await AssertEveryKeyReadableAsync(cluster, keys);
+        var onNewNode = await CountLocalAsync(joining, keys);
+        // With four nodes and N = 3 a node replicates about three quarters of the keys.
+        Assert.That(onNewNode, Is.GreaterThan(keys / 2), $"the new node holds {onNewNode} of {keys} keys");
+
+        var leaving = cluster.Nodes[0];
+        var removed = await admin.RemoveStorageNodeAsync(new RemoveStorageNodeRequest { NodeId = leaving.NodeId });
+        Assert.That(removed.Node.State, Is.EqualTo(NodeState.Leaving));
+        var decommission = await WaitCompletedAsync(cluster, leaving.NodeId);
+        Assert.That(decommission.GetProperty("type").GetString(), Is.EqualTo("decommission"));
+        var listed = await admin.ListStorageNodesAsync(new ListStorageNodesRequest());
+        Assert.That(listed.Nodes.Select(n => n.NodeId), Does.Not.Contain(leaving.NodeId), "runbook 5.2: removed from metadata");
+
+        await AssertEveryKeyReadableAsync(cluster, keys);
+        // Three nodes remain with N = 3: each holds every key now.
+        Assert.That(await CountLocalAsync(joining, keys), Is.EqualTo(keys));
+    }
+
+    [Test]
+    public async Task Bootstrap_CoordinatorKilledMidCopy_ResumesFromPersistedKeyAndCompletes()
+    {
+        var settings = FastChanges();
+        // Slow copying down so the kill lands in the middle of it.
+        settings["PairDb:Topology:MaxStreamMegabytesPerSecond"] = "0.2";
+        settings["PairDb:Topology:StreamBatchSize"] = "50";
+        settings["PairDb:Topology:StreamBuffer"] = "100";
+        await using var cluster = await TestCluster.StartAsync(coordinatorSettings: settings);
+        var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
+        const int keys = 1500;
+        await WriteAsync(cluster, keys, value: 1024);
+
+        var joining = await cluster.StartExtraNodeAsync("storage-node-4");
+        await admin.AddStorageNodeAsync(new AddStorageNodeRequest
+        {
+            NodeId = joining.NodeId, Host = "127.0.0.1", Port = (uint)joining.GrpcPort, HttpPort = (uint)joining.HttpPort,
+        });
+        await Eventually.WaitAsync(async () => await CopiedSoFarAsync(cluster, joining.NodeId) > 0,
+            "some keys to be copied (and persisted) before the kill", ChangeTimeout);
+
+        cluster.KillCoordinator();
+        var persisted = await CopiedSoFarAsync(cluster, joining.NodeId);
+        Assert.That(await cluster.ScalarAsync<string>($"SELECT details->>'phase' FROM pending_changes WHERE node_id = '{joining.NodeId}'"),
+            Is.EqualTo("copying"), "the coordinator died in the middle of copying");
+        Assert.That(await cluster.ScalarAsync<string>($"SELECT state FROM storage_nodes WHERE node_id = '{joining.NodeId}'"), Is.EqualTo("BOOTSTRAPPING"));
+        await cluster.RestartCoordinatorAsync();
+
+        var completed = await WaitCompletedAsync(cluster, joining.NodeId);
+        Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
+        await AssertEveryKeyReadableAsync(cluster, keys);
+        Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
+    }
+
+    private static Dictionary<string, string> FastChanges() => new()
+    {
+        ["PairDb:Ring:RefreshInterval"] = "00:00:00.200",
+        ["PairDb:Topology:RunInterval"] = "00:00:00.300",
+        ["PairDb:Topology:RetryBackoff"] = "00:00:00.100",
+        ["PairDb:Topology:MaxRetryBackoff"] = "00:00:01",
+        ["PairDb:Topology:ProgressInterval"] = "00:00:00.200",
+        // Cleanup must not drop the data the assertions look at.
+        ["PairDb:Topology:CleanupGracePeriod"] = "01:00:00",
+    };
+
+    private static async Task WriteAsync(TestCluster cluster, int keys, int value)
+    {
+        var payload = new string('v', value);
+        for (var start = 0; start < keys; start += 100)
+        {
+            var batch = new BatchPutRequest();
+            for (var i = start; i < Math.Min(keys, start + 100); i++)
+            {
+                batch.Items.Add(new PutRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Value = Bytes($"{i}:{payload}"), Consistency = Consistency.Quorum });
+            }
+            var reply = await cluster.KeyValue.BatchPutAsync(batch);
+            Assert.That(reply.Results.All(r => r.ResultCase == PutResult.ResultOneofCase.Ok), Is.True, "every write acknowledged");
+        }
+    }
+
+    private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys)
+    {
+        for (var start = 0; start < keys; start += 100)
+        {
+            var batch = new BatchGetRequest();
+            for (var i = start; i < Math.Min(keys, start + 100); i++)
+            {
+                batch.Items.Add(new GetRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Consistency = Consistency.Quorum });
+            }
+            var reply = await cluster.KeyValue.BatchGetAsync(batch);
+            for (var j = 0; j < reply.Results.Count; j++)
+            {
+                var i = start + j;
+                var result = reply.Results[j];
+                Assert.That(result.ResultCase, Is.EqualTo(GetResult.ResultOneofCase.Ok), $"key-{i} readable at R=2: {result.Error}");
+                Assert.That(result.Ok.Siblings, Has.Count.EqualTo(1), $"key-{i} has one value");
+                Assert.That(result.Ok.Siblings[0].Value.ToStringUtf8(), Does.StartWith($"{i}:"));
+            }
+        }
+    }
+
+    private static async Task<int> CountLocalAsync(ClusterNode node, int keys)
+    {
+        var found = 0;
+        for (var start = 0; start < keys; start += 50)
+        {
+            var reads = Enumerable.Range(start, Math.Min(50, keys - start)).Select(i => node.ReadLocalAsync(Tenant, $"key-{i}"));
+            found += (await Task.WhenAll(reads)).Count(set => set.Siblings.Count > 0);
+        }
+        return found;
+    }
+
+    /// <summary>keys_copied as persisted in pending_changes.details (what a restarted coordinator resumes from).</summary>
+    private static async Task<long> CopiedSoFarAsync(TestCluster cluster, string nodeId) =>
+        await cluster.ScalarAsync<long>(
+            "SELECT COALESCE(SUM((s->>'keys_copied')::bigint), 0)::bigint FROM pending_changes c, jsonb_array_elements(c.details->'streams') s " +
+            $"WHERE c.node_id = '{nodeId}' AND c.type = 'bootstrap'");
+
+    /// <summary>Polls GET /api/v1/rebalance/status until the node's change completed; fails on failed/aborted.</summary>
+    private static async Task<JsonElement> WaitCompletedAsync(TestCluster cluster, string nodeId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.CoordinatorHttpPort}") };
+        JsonElement last = default;
+        await Eventually.WaitAsync(async () =>
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/rebalance/status?target_node={nodeId}"));
+                last = json.RootElement.Clone();
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            var state = last.GetProperty("state").GetString();
+            Assert.That(state, Is.Not.EqualTo("failed").And.Not.EqualTo("aborted"),
+                $"change of {nodeId}: {last}\n{cluster.CoordinatorLog()}");
+            return state == "completed";
+        }, $"the topology change of {nodeId} to complete", ChangeTimeout);
+        return last;
+    }
+}
