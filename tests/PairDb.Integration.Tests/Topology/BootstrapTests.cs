@@ -18,7 +18,7 @@ public sealed class BootstrapTests
     [Test]
     public async Task AddStorageNode_WhileWriting_EveryWriteStaysReadableAndOwnershipMovesOnlyAtTheEnd()
     {
-        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.5 });
+        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.2 });
         var ledger = new AcknowledgedWrites();
         await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
         {
@@ -36,6 +36,7 @@ public sealed class BootstrapTests
         Assert.That(reply.Change.Type, Is.EqualTo("bootstrap"));
         Assert.That(reply.Change.Status, Is.AnyOf("pending", "in_progress"));
         await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 100, TimeSpan.FromSeconds(60));
+        await AssertRebalanceStatusWhileRunningAsync(cluster, reply.Change.ChangeId);
         await AssertRunbookWhileRunningAsync(cluster, reply.Change.ChangeId);
         var completed = await cluster.WaitForChangeAsync(Joining, "bootstrap", ChangeTimeout, "completed", "failed");
         Assert.That(completed.Status, Is.EqualTo("completed"), $"the bootstrap completes: {completed}");
@@ -74,6 +75,23 @@ public sealed class BootstrapTests
         var diagnosis = Psql.Row(await Psql.RunAsync(cluster.ConnectionString, RunbookSql.Fill(RunbookSql.StuckBootstrap, nodeId: Joining)), changeId, "5.4 bootstrap diagnosis");
         Assert.That(diagnosis["status"], Is.EqualTo("in_progress"));
         Assert.That(diagnosis.Keys, Is.SupersetOf(new[] { "change_id", "type", "node_id", "status", "progress", "start_time", "completed_at" }));
+    }
+
+    /// <summary>Runbook 3.1 step 4: GET /api/v1/rebalance/status while the bootstrap streams.</summary>
+    private static async Task AssertRebalanceStatusWhileRunningAsync(TopologyCluster cluster, string changeId)
+    {
+        var unfiltered = await cluster.Operator.GetAsync("/api/v1/rebalance/status");
+        Assert.That((string?)unfiltered.Body?["change_id"], Is.EqualTo(changeId), $"without target_node: the change in progress: {unfiltered}");
+        var status = await cluster.Operator.RebalanceStatusAsync(Joining);
+        Assert.That((int)status.Status, Is.EqualTo(200), $"GET /api/v1/rebalance/status: {status}");
+        var body = status.Body!;
+        Assert.That(((string?)body["change_id"], (string?)body["target_node"], (string?)body["type"], (string?)body["status"]),
+            Is.EqualTo((changeId, Joining, "bootstrap", "in_progress")), $"runbook 3.1 step 4 names the change: {status}");
+        Assert.That((string?)body["state"], Is.AnyOf("copying", "streaming", "syncing", "cutover"), $"the runbook's state: {status}");
+        Assert.That((long?)body["keys_copied"], Is.GreaterThan(0), $"keys_copied: {status}");
+        Assert.That((long?)body["bytes_transferred"], Is.GreaterThan(0), $"bytes_transferred: {status}");
+        Assert.That((int?)body["progress_percent"], Is.InRange(0, 99), $"progress_percent: {status}");
+        Assert.That(body["streams"]!.AsArray().Select(s => (string?)s!["target"]), Is.Not.Empty.And.All.EqualTo(Joining), $"every stream feeds the new node: {status}");
     }
 
     /// <summary>Runbook 5.1 step 2, 5.3 and 5.4 once the bootstrap completed.</summary>

@@ -42,7 +42,4 @@ internal static class PrometheusText
         }
         return sum;
     }
-
-    /// <summary>Whether the exposition names the metric at all (a HELP/TYPE line or a sample).</summary>
-    public static bool Mentions(string exposition, string name) => exposition.Contains(name, StringComparison.Ordinal);
 }

@@ -31,6 +31,4 @@ internal static class RingView
     }
 
     public static IReadOnlyList<TokenRange> RangesOf(IReadOnlyList<RangeMove> moves) => [.. moves.Select(m => m.Range)];
-
-    public static bool Contains(IReadOnlyList<TokenRange> ranges, ulong token) => ranges.Any(r => r.Contains(token));
 }

@@ -21,13 +21,6 @@ internal sealed partial class TopologyCluster
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task<int> ExecuteAsync(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Every change of a node (optionally of one type), newest first.</summary>
     public async Task<IReadOnlyList<ChangeRow>> ChangesAsync(string nodeId, string? type = null)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PairDb.Contracts.Grpc;
 
 namespace PairDb.Integration.Tests.Topology.Harness;
@@ -71,6 +70,4 @@ internal sealed partial class TopologyCluster
     /// <summary>Sum of a metric's samples on the coordinator's /metrics (0 when absent).</summary>
     public async Task<double> CoordinatorMetricAsync(string name) =>
         PrometheusText.Sum(await Operator.GetTextAsync("/metrics"), name);
-
-    public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

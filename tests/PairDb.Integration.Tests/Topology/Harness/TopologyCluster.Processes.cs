@@ -76,6 +76,4 @@ internal sealed partial class TopologyCluster
         Assert.That(CoordinatorRunning, Is.True, "the coordinator must be running to be killed");
         _coordinator!.Kill();
     }
-
-    public string CoordinatorLog(int lines = 200) => LogTail.Read(CoordinatorLogPath, lines);
 }

@@ -40,16 +40,4 @@ internal static class Until
             await ticks.WaitForNextTickAsync();
         }
     }
-
-    /// <summary>Polls until <paramref name="probe"/> returns a value that satisfies <paramref name="done"/>; returns it.</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string waitingFor, TimeSpan timeout)
-    {
-        T last = default!;
-        await DoneAsync(async () =>
-        {
-            last = await probe();
-            return (done(last), last?.ToString() ?? "null");
-        }, waitingFor, timeout);
-        return last;
-    }
 }
