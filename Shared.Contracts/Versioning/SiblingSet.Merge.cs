@@ -15,6 +15,17 @@ public sealed partial class SiblingSet
             return a;
         }
 
+        // Streaming and replica writes mostly land on keys the node does not hold yet.
+        if (a.IsEmpty && a.Context.IsEmpty)
+        {
+            return b;
+        }
+
+        if (b.IsEmpty && b.Context.IsEmpty)
+        {
+            return a;
+        }
+
         var kept = new List<Sibling>(a._siblings.Length + b._siblings.Length);
         int i = 0, j = 0;
         while (i < a._siblings.Length || j < b._siblings.Length)

@@ -10,9 +10,11 @@ public sealed class KeyMutation
     private readonly bool _tombstone;
     private readonly long _expiresAtUnixMs;
     private readonly SiblingSet? _incoming;
+    private readonly byte[]? _incomingBytes;
 
-    private KeyMutation(byte[] encodedKey, VersionVector? clientContext, ReadOnlyMemory<byte> value, bool tombstone, long expiresAtUnixMs, SiblingSet? incoming)
+    private KeyMutation(byte[] encodedKey, VersionVector? clientContext, ReadOnlyMemory<byte> value, bool tombstone, long expiresAtUnixMs, SiblingSet? incoming, byte[]? incomingBytes = null)
     {
+        _incomingBytes = incomingBytes;
         EncodedKey = encodedKey;
         _clientContext = clientContext;
         _value = value;
@@ -32,6 +34,18 @@ public sealed class KeyMutation
 
     public static KeyMutation Merge(byte[] encodedKey, SiblingSet incoming) =>
         new(encodedKey, null, ReadOnlyMemory<byte>.Empty, tombstone: false, 0, incoming);
+
+    /// <summary>
+    /// A merge whose incoming set arrived as <paramref name="incomingBytes"/> (its SiblingSetFormat
+    /// bytes, as the sender stored them): when the merge leaves that set unchanged (the key was absent
+    /// here), those very bytes are stored, saving a serialization and keeping digests byte-identical.
+    /// </summary>
+    public static KeyMutation Merge(byte[] encodedKey, SiblingSet incoming, byte[] incomingBytes) =>
+        new(encodedKey, null, ReadOnlyMemory<byte>.Empty, tombstone: false, 0, incoming, incomingBytes);
+
+    /// <summary>The bytes to store for <paramref name="next"/>, the result of <see cref="ApplyTo"/>.</summary>
+    public byte[] Serialize(SiblingSet next) =>
+        _incomingBytes is not null && ReferenceEquals(next, _incoming) ? _incomingBytes : SiblingSetFormat.ToArray(next);
 
     /// <summary>The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context pruned.</summary>
     public SiblingSet ApplyTo(SiblingSet current, string nodeId, long nowUnixMs, int maxContextEntries)

@@ -62,7 +62,7 @@ public sealed partial class VersionedStore
         {
             var current = LoadForUpdate(mutation.EncodedKey);
             next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
-            bytes = SiblingSetFormat.ToArray(next);
+            bytes = mutation.Serialize(next);
             var batch = new WriteBatch();
             batch.Put(mutation.EncodedKey, bytes);
             durable = _engine.WriteAsync(batch, CancellationToken.None);
@@ -104,7 +104,7 @@ public sealed partial class VersionedStore
                 var key = mutations[i].EncodedKey;
                 var current = pending.TryGetValue(key, out var previous) ? results[previous].Set : LoadForUpdate(key);
                 var next = mutations[i].ApplyTo(current, NodeId, now, MaxContextEntries);
-                results[i] = new StoredVersions(next, SiblingSetFormat.ToArray(next));
+                results[i] = new StoredVersions(next, mutations[i].Serialize(next));
                 pending[key] = i;
             }
 

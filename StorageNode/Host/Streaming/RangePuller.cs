@@ -154,7 +154,7 @@ public sealed partial class RangePuller(
         {
             var entry = batch.Entries[i];
             var set = SiblingSetFormat.Parse(entry.Versions.Span, store.MaxContextEntries * 2);
-            mutations[i] = KeyMutation.Merge(entry.Key.ToByteArray(), set);
+            mutations[i] = KeyMutation.Merge(entry.Key.ToByteArray(), set, entry.Versions.ToByteArray());
             var size = entry.Key.Length + entry.Versions.Length;
             bytes += size;
             largest = Math.Max(largest, size);
