@@ -6,7 +6,7 @@ using PairDb.Coordinator.Data;
 
 namespace PairDb.Coordinator.Cleanup;
 
-/// <summary>A completed change whose cleanup is not finished, with its <c>details.cleanup</c> as stored.</summary>
+/// <summary>A completed (or aborted: the gainers' partial copies) change whose cleanup is not finished, with its <c>details.cleanup</c> as stored.</summary>
 public sealed record CleanupCandidate(string ChangeId, string CleanupJson);
 
 /// <summary>
@@ -19,12 +19,12 @@ public sealed class CleanupStore(IDbContextFactory<PairDbContext> contexts)
 {
     private const string SelectCandidates =
         "SELECT change_id, (details->'cleanup')::text FROM pending_changes " +
-        "WHERE status = @completed AND details->'cleanup'->>'status' IN (@scheduled, @failed) ORDER BY completed_at, change_id";
+        "WHERE status IN (@completed, @aborted) AND details->'cleanup'->>'status' IN (@scheduled, @failed) ORDER BY completed_at, change_id";
 
     private const string CompareAndSet =
         "UPDATE pending_changes SET details = jsonb_set(details, '{cleanup}', @cleanup), " +
-        "status = CASE WHEN @cleaned_up THEN @cleaned_up_status ELSE status END, updated_at = now() " +
-        "WHERE change_id = @change_id AND status = @completed AND details->'cleanup' = @expected";
+        "status = CASE WHEN @cleaned_up AND status = @completed THEN @cleaned_up_status ELSE status END, updated_at = now() " +
+        "WHERE change_id = @change_id AND status IN (@completed, @aborted) AND details->'cleanup' = @expected";
 
     public async Task<IReadOnlyList<CleanupCandidate>> LoadCandidatesAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public sealed class CleanupStore(IDbContextFactory<PairDbContext> contexts)
         var connection = await OpenAsync(db, cancellationToken);
         await using var command = new NpgsqlCommand(SelectCandidates, connection);
         command.Parameters.AddWithValue("completed", ChangeStatuses.Completed);
+        command.Parameters.AddWithValue("aborted", ChangeStatuses.Aborted);
         command.Parameters.AddWithValue("scheduled", CleanupStatuses.Scheduled);
         command.Parameters.AddWithValue("failed", CleanupStatuses.FailedSafetyCheck);
         var candidates = new List<CleanupCandidate>();
@@ -59,6 +60,7 @@ public sealed class CleanupStore(IDbContextFactory<PairDbContext> contexts)
         command.Parameters.AddWithValue("cleaned_up_status", ChangeStatuses.CleanedUp);
         command.Parameters.AddWithValue("change_id", changeId);
         command.Parameters.AddWithValue("completed", ChangeStatuses.Completed);
+        command.Parameters.AddWithValue("aborted", ChangeStatuses.Aborted);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -3,15 +3,13 @@ using Microsoft.Extensions.Options;
 namespace PairDb.Coordinator.Options;
 
 /// <summary>
-/// Bootstrap and decommission (TOPOLOGY.md "Configuration"). Section <c>PairDb:Topology</c>; the
-/// streaming knobs are runbook 3.3's (batch_size, stream_buffer, max_concurrent_streams).
+/// Bootstrap and decommission (TOPOLOGY.md "Configuration"). Section <c>PairDb:Topology</c>, shared
+/// with <see cref="TopologyOptions"/> (cleanup grace, change job interval); the streaming knobs are
+/// runbook 3.3's (batch_size, stream_buffer, max_concurrent_streams).
 /// </summary>
 public sealed class TopologyChangeOptions
 {
     public const string Section = "PairDb:Topology";
-
-    /// <summary>Wait between a change's completion and the cleanup of the data it moved away. Default 24 hours.</summary>
-    public TimeSpan CleanupGracePeriod { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Keys per streamed batch. Default 1000.</summary>
     public int StreamBatchSize { get; set; } = 1000;
@@ -28,7 +26,11 @@ public sealed class TopologyChangeOptions
     /// <summary>true: AddStorageNode starts streaming at once; false: the change waits for POST /api/v1/rebalance/start. Default true.</summary>
     public bool AutoStart { get; set; } = true;
 
-    /// <summary>How often a change's job fires (re-drives a crashed or paused run, starts a queued one). Default 2 seconds.</summary>
+    /// <summary>
+    /// How often the change supervisor checks that every active change has its job (and refreshes
+    /// concurrent_bootstraps_gauge). The job itself re-fires every TopologyOptions.ChangeJobInterval.
+    /// Default 2 seconds.
+    /// </summary>
     public TimeSpan RunInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often copy progress is persisted (the resume point of every stream). Default 1 second.</summary>
@@ -56,10 +58,6 @@ public sealed class TopologyChangeOptionsValidator : IValidateOptions<TopologyCh
     {
         const string P = TopologyChangeOptions.Section + ":";
         var failures = new List<string>();
-        if (options.CleanupGracePeriod < TimeSpan.Zero)
-        {
-            failures.Add($"{P}CleanupGracePeriod {options.CleanupGracePeriod} must not be negative");
-        }
         if (options.StreamBatchSize is < 1 or > 100_000)
         {
             failures.Add($"{P}StreamBatchSize {options.StreamBatchSize} must be in 1..100000");

@@ -29,7 +29,7 @@ public sealed record RebalanceStatusJson(
     string? Waiting,
     string? Error,
     IReadOnlyList<RebalanceStreamJson> Streams,
-    CleanupSchedule? Cleanup)
+    Cleanup.CleanupPlan? Cleanup)
 {
     public static RebalanceStatusJson From(PendingChangeRecord change)
     {

@@ -1,3 +1,4 @@
+using PairDb.Coordinator.Cleanup;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Ring;
 
@@ -31,7 +32,7 @@ public sealed partial class ChangeControl
             details.Revision++;
             details.Waiting = null;
             details.EstimatedCompletion = null;
-            details.Cleanup = new CleanupSchedule { DueAt = now, Tasks = ChangePlanner.CleanupTasks(moves, gainers: true, addresses) };
+            details.Cleanup = CleanupPlan.Schedule(now, TimeSpan.Zero, ChangePlanner.CleanupTasks(moves, gainers: true, addresses));
             return details.ToJson();
         }, cancellationToken);
         running.Cancel(aborted.ChangeId);
@@ -78,11 +79,11 @@ public sealed partial class ChangeControl
                 {
                     if (string.Equals(task.NodeId, change.NodeId, StringComparison.Ordinal))
                     {
-                        task.Status = CleanupStatuses.Executed;
-                        task.KeysDropped = (long)dropped;
+                        task.Status = CleanupTaskStatuses.Executed;
+                        task.KeysDropped = dropped;
                     }
                 }
-                if (details.Cleanup is { } cleanup && cleanup.Tasks.TrueForAll(t => t.Status == CleanupStatuses.Executed))
+                if (details.Cleanup is { } cleanup && cleanup.Tasks.TrueForAll(t => t.IsDone))
                 {
                     cleanup.Status = CleanupStatuses.Executed;
                 }

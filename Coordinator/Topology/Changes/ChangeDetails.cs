@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PairDb.Coordinator.Cleanup;
 using PairDb.Coordinator.Ring;
 
 namespace PairDb.Coordinator.Topology.Changes;
@@ -60,7 +61,8 @@ public sealed class ChangeDetails
     /// <summary>Why the change waits (queued behind another change, a node unreachable, ...), for the operator.</summary>
     public string? Waiting { get; set; }
 
-    public CleanupSchedule? Cleanup { get; set; }
+    /// <summary>Set at cutover (or abort): what the cleanup job drops, where, when (Coordinator/Cleanup).</summary>
+    public CleanupPlan? Cleanup { get; set; }
 
     public static ChangeDetails Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new ChangeDetails() : JsonSerializer.Deserialize<ChangeDetails>(json, Json) ?? new ChangeDetails();
@@ -121,35 +123,6 @@ public sealed class StreamProgress
     public int Resyncs { get; set; }
 }
 
-/// <summary>details.cleanup: what the cleanup job drops, where, and when (TOPOLOGY.md).</summary>
-public sealed class CleanupSchedule
-{
-    public DateTimeOffset DueAt { get; set; }
-
-    public string Status { get; set; } = CleanupStatuses.Scheduled;
-
-    public int Attempts { get; set; }
-
-    public string? LastError { get; set; }
-
-    public List<CleanupTask> Tasks { get; set; } = [];
-}
-
-public sealed class CleanupTask
-{
-    public required string NodeId { get; set; }
-
-    public required string Host { get; set; }
-
-    public int GrpcPort { get; set; }
-
-    public List<ulong[]> Ranges { get; set; } = [];
-
-    public string Status { get; set; } = CleanupStatuses.Scheduled;
-
-    public long KeysDropped { get; set; }
-}
-
 /// <summary>Values of details.phase, in order.</summary>
 public static class ChangePhases
 {
@@ -166,11 +139,4 @@ public static class StreamStates
     public const string Copying = "copying";
     public const string Copied = "copied";
     public const string Synced = "synced";
-}
-
-public static class CleanupStatuses
-{
-    public const string Scheduled = "scheduled";
-    public const string Executed = "executed";
-    public const string FailedSafetyCheck = "failed_safety_check";
 }

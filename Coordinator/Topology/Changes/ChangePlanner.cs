@@ -1,3 +1,4 @@
+using PairDb.Coordinator.Cleanup;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Ring;
 using PairDb.Coordinator.Ring.Movement;

@@ -1,3 +1,4 @@
+using PairDb.Coordinator.Cleanup;
 using PairDb.Coordinator.Data;
 
 namespace PairDb.Coordinator.Topology.Changes;
@@ -30,7 +31,7 @@ public sealed partial class ChangeRunner
                 run.Details.Phase = ChangePhases.Done;
                 run.Details.Waiting = null;
                 run.Details.EstimatedCompletion = null;
-                run.Details.Cleanup = new CleanupSchedule { DueAt = now + _options.CleanupGracePeriod, Tasks = tasks };
+                run.Details.Cleanup = CleanupPlan.Schedule(now, _topology.CleanupGracePeriod, tasks);
                 return run.Details.ToJson();
             }
         }, run.Token);
@@ -40,6 +41,7 @@ public sealed partial class ChangeRunner
             run.Token.ThrowIfCancellationRequested();
         }
         EndedMetric(run.Type, ChangeStatuses.Completed);
+        _cleanupMetrics.CleanupScheduled(run.Details.Cleanup?.Tasks.Count ?? 0);
         LogCompleted(run.ChangeId, run.Type, run.NodeId, run.Details.Cleanup?.Tasks.Count ?? 0, run.Details.Cleanup?.DueAt);
     }
 }

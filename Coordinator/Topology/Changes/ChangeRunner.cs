@@ -34,6 +34,8 @@ public sealed partial class ChangeRunner
     private readonly PendingWrites _pendingWrites;
     private readonly TopologyMetrics _metrics;
     private readonly TopologyChangeOptions _options;
+    private readonly TopologyOptions _topology;
+    private readonly CleanupMetrics _cleanupMetrics;
     private readonly int _replicationFactor;
     private readonly TimeProvider _time;
     private readonly ILogger<ChangeRunner> _logger;
@@ -41,7 +43,7 @@ public sealed partial class ChangeRunner
     public ChangeRunner(
         ChangeStore store, RunningChanges running, NodeRegistry registry, RingProvider rings, NodeLiveness liveness,
         NodeStreams streams, DiskCheck disks, StreamSlots slots, HintReplayer hints, PendingWrites pendingWrites, TopologyMetrics metrics,
-        IOptions<TopologyChangeOptions> options, IOptions<RingOptions> ringOptions, TimeProvider time, ILogger<ChangeRunner> logger)
+        CleanupMetrics cleanupMetrics, IOptions<TopologyChangeOptions> options, IOptions<TopologyOptions> topology, IOptions<RingOptions> ringOptions, TimeProvider time, ILogger<ChangeRunner> logger)
     {
         _store = store;
         _running = running;
@@ -55,6 +57,8 @@ public sealed partial class ChangeRunner
         _pendingWrites = pendingWrites;
         _metrics = metrics;
         _options = options.Value;
+        _topology = topology.Value;
+        _cleanupMetrics = cleanupMetrics;
         _replicationFactor = ringOptions.Value.ReplicationFactor;
         _time = time;
         _logger = logger;

@@ -13,7 +13,7 @@ public sealed partial class TopologyChangeJob(
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        var changeId = context.MergedJobDataMap.GetString(ChangeScheduler.ChangeIdKey) ?? context.JobDetail.Key.Name;
+        var changeId = Jobs.TopologyJobScheduler.ChangeIdOf(context);
         // Host shutdown stops the run (it resumes on the next start); Quartz would otherwise wait for it.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.CancellationToken, lifetime.ApplicationStopping);
         RunOutcome outcome;

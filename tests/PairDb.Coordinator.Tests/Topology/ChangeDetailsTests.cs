@@ -42,11 +42,8 @@ public sealed class ChangeDetailsTests
             Phase = ChangePhases.Done,
             Revision = 3,
             Streams = [new StreamProgress { Source = "n1", Target = "n4", State = StreamStates.Synced, Resyncs = 2 }],
-            Cleanup = new CleanupSchedule
-            {
-                DueAt = due,
-                Tasks = [new CleanupTask { NodeId = "n1", Host = "h", GrpcPort = 1, Ranges = [[1, 2]] }],
-            },
+            Cleanup = Coordinator.Cleanup.CleanupPlan.Schedule(due.AddHours(-24), TimeSpan.FromHours(24),
+                [new Coordinator.Cleanup.CleanupTask { NodeId = "n1", Host = "h", GrpcPort = 1, Ranges = [[1, 2]] }]),
         };
 
         var parsed = ChangeDetails.Parse(details.ToJson());

@@ -84,7 +84,7 @@ public sealed class ChangePlannerTests
             var expected = moves.Where(m => m.Losers.Contains(task.NodeId)).Select(m => m.Range);
             Assert.That(task.Ranges.Select(ChangeDetails.ToRange), Is.EqualTo(expected));
             Assert.That(task.Host, Is.EqualTo("10.0.0.1"));
-            Assert.That(task.Status, Is.EqualTo(CleanupStatuses.Scheduled));
+            Assert.That(task.Status, Is.EqualTo(Coordinator.Cleanup.CleanupTaskStatuses.Scheduled));
         }
     }
 

@@ -28,6 +28,8 @@ public sealed class RebalanceApiTests
         {
             ["PairDb:Topology:AutoStart"] = "false",
             ["PairDb:Topology:RunInterval"] = "00:00:00.200",
+            ["PairDb:Topology:ChangeJobInterval"] = "00:00:00.500",
+            ["PairDb:Jobs:IdleWaitTime"] = "00:00:01",
             ["PairDb:Topology:RetryBackoff"] = "00:00:00.100",
             ["PairDb:Topology:MaxRetryBackoff"] = "00:00:00.500",
         });

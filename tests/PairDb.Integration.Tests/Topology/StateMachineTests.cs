@@ -95,6 +95,10 @@ public sealed class StateMachineTests
     {
         ["PairDb:Ring:RefreshInterval"] = "00:00:00.200",
         ["PairDb:Topology:RunInterval"] = "00:00:00.300",
+        ["PairDb:Topology:ChangeJobInterval"] = "00:00:01",
+        ["PairDb:Jobs:IdleWaitTime"] = "00:00:01",
+        ["PairDb:Jobs:CheckinInterval"] = "00:00:01",
+        ["PairDb:Jobs:CheckinMisfireThreshold"] = "00:00:02",
         ["PairDb:Topology:RetryBackoff"] = "00:00:00.100",
         ["PairDb:Topology:MaxRetryBackoff"] = "00:00:01",
         ["PairDb:Topology:ProgressInterval"] = "00:00:00.200",
