@@ -25,6 +25,7 @@ public sealed class CleanupTests
         {
             await seed.SeedAsync(1000);
         }
+        await cluster.WaitForCleanupsSettledAsync(grace + TimeSpan.FromSeconds(30));
         var ringBefore = await cluster.RingAsync();
         var onLeaving = ledger.Snapshot().Where(w => RingView.ReplicasOf(ringBefore, w.Key).Contains(Leaving)).ToArray();
         var leavingNode = cluster.Node(Leaving);

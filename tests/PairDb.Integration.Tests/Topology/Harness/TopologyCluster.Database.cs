@@ -47,6 +47,19 @@ internal sealed partial class TopologyCluster
         return changes[0];
     }
 
+    /// <summary>
+    /// Waits until no change has a cleanup still to run (details.cleanup scheduled or failed): the
+    /// initial nodes' bootstraps schedule cleanups of their own, whose counts would otherwise mix
+    /// with those of the change a test is about.
+    /// </summary>
+    public async Task WaitForCleanupsSettledAsync(TimeSpan timeout) =>
+        await Until.DoneAsync(async () =>
+        {
+            var open = await ScalarAsync<long>(
+                "SELECT COUNT(*) FROM pending_changes WHERE details->'cleanup'->>'status' IN ('scheduled', 'failed_safety_check')");
+            return (open == 0, $"{open} change(s) with a cleanup still to run");
+        }, "the cleanups of earlier changes to finish", timeout);
+
     public async Task<long> CountChangesAsync() => await ScalarAsync<long>("SELECT COUNT(*) FROM pending_changes");
 
     /// <summary>storage_nodes as the coordinator stores it.</summary>
