@@ -56,6 +56,10 @@ public sealed class BootstrapTests
         Assert.That(await cluster.CoordinatorMetricAsync("bootstrap_operations_total"), Is.GreaterThanOrEqualTo(1), "bootstrap_operations_total counts the bootstrap");
         Assert.That(await TopologyCluster.NodeMetricAsync(node, "streaming_bytes_transferred_total"), Is.GreaterThan(0), "the new node counts the bytes it received");
         await AssertRunbookAfterCompletionAsync(cluster, reply.Change.ChangeId);
+        var final = await cluster.Operator.RebalanceStatusAsync(Joining);
+        Assert.That((string?)final.Body?["state"], Is.AnyOf("completed", "cleaned_up"), $"GET /api/v1/rebalance/status after the change: {final}");
+        Assert.That((long?)final.Body?["keys_streamed"], Is.GreaterThan(0),
+            $"writes that arrived during the bootstrap reached the new node through its pending ranges (keys_streamed): {final}");
         cluster.Log($"{ledger.Count} acknowledged writes ({writer.Failed} live writes failed), {verifier.Sweeps} sweeps / {verifier.Reads} reads, {checkedKeys} keys checked on {Joining}");
         observer.AssertProgressRoseTo100();
     }
