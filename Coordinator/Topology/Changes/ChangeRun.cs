@@ -19,6 +19,7 @@ internal sealed class ChangeRun : IDisposable
         Status = change.Status;
         Details = details;
         Revision = details.Revision;
+        ProgressFloor = change.Progress;
         Lease = lease;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
     }
@@ -40,6 +41,12 @@ internal sealed class ChangeRun : IDisposable
     public int Revision { get; }
 
     public ChangeLock Lease { get; }
+
+    /// <summary>
+    /// The highest progress written so far: a resumed pull gets a fresh estimate of the keys left,
+    /// which must not make the operator's progress bar go backwards.
+    /// </summary>
+    public int ProgressFloor { get; set; }
 
     /// <summary>Guards <see cref="Details"/> against the concurrent stream tasks and the progress writer.</summary>
     public Lock Gate { get; } = new();

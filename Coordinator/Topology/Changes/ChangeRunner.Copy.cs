@@ -102,32 +102,48 @@ public sealed partial class ChangeRunner
     private async Task CopyStreamAsync(ChangeRun run, StreamProgress stream)
     {
         var streamId = $"{run.ChangeId}/{stream.Id}";
-        for (var attempt = 0; stream.State == StreamStates.Copying; )
+        var failures = 0;
+        while (stream.State == StreamStates.Copying)
         {
             run.Token.ThrowIfCancellationRequested();
-            var source = NodeOf(stream.Source, run);
-            var target = NodeOf(stream.Target, run);
-            using var slots = await _slots.AcquireAsync(source.NodeId, target.NodeId, run.Token);
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(run.Token);
-            try
+            var before = stream.KeysCopied;
+            var paused = await CopyOnceAsync(run, stream, streamId);
+            if (paused is null)
             {
-                await PullAsync(run, stream, source, target, streamId, stall);
-                if (stream.State == StreamStates.Copying)
-                {
-                    throw new RpcException(new Status(StatusCode.Unavailable, "FetchRanges ended before its last batch"));
-                }
-                LogStreamCopied(run.ChangeId, stream.Id, stream.Source, stream.Target, stream.KeysCopied, stream.BytesTransferred);
+                return;
             }
-            catch (Exception e) when (!run.Token.IsCancellationRequested && (NodeStreams.IsTransient(e) || e is OperationCanceledException))
+            // The backoff grows only while nothing gets through; it is spent without the stream's
+            // slots, so streams between other nodes go on meanwhile.
+            failures = stream.KeysCopied > before ? 0 : failures + 1;
+            Pause(run, $"stream {stream.Source} -> {stream.Target} paused: {paused}", stream.Target);
+            await BackoffAsync(failures, run.Token);
+        }
+    }
+
+    /// <summary>One pull of the stream within its node slots; null when it finished, else why it paused.</summary>
+    private async Task<string?> CopyOnceAsync(ChangeRun run, StreamProgress stream, string streamId)
+    {
+        var source = NodeOf(stream.Source, run);
+        var target = NodeOf(stream.Target, run);
+        using var slots = await _slots.AcquireAsync(source.NodeId, target.NodeId, run.Token);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(run.Token);
+        try
+        {
+            await PullAsync(run, stream, source, target, streamId, stall);
+            if (stream.State == StreamStates.Copying)
             {
-                var reason = e is OperationCanceledException ? $"no progress for {_options.StreamStallTimeout}" : Describe(e);
-                Pause(run, $"stream {stream.Source} -> {stream.Target} paused: {reason}", stream.Target);
-                await BackoffAsync(attempt++, run.Token);
+                return "FetchRanges ended before its last batch";
             }
-            catch (RpcException e) when (!run.Token.IsCancellationRequested)
-            {
-                throw new ChangeFailedException($"stream {stream.Source} -> {stream.Target} failed: {Describe(e)}");
-            }
+            LogStreamCopied(run.ChangeId, stream.Id, stream.Source, stream.Target, stream.KeysCopied, stream.BytesTransferred);
+            return null;
+        }
+        catch (Exception e) when (!run.Token.IsCancellationRequested && (NodeStreams.IsTransient(e) || e is OperationCanceledException))
+        {
+            return e is OperationCanceledException ? $"no progress for {_options.StreamStallTimeout}" : Describe(e);
+        }
+        catch (RpcException e) when (!run.Token.IsCancellationRequested)
+        {
+            throw new ChangeFailedException($"stream {stream.Source} -> {stream.Target} failed: {Describe(e)}");
         }
     }
 

@@ -171,7 +171,8 @@ public sealed partial class ChangeRunner
         {
             run.Details.EstimatedCompletion = ChangeProgress.EstimateCompletion(run.Details, _time.GetUtcNow());
             CountStreamed(run);
-            progress = ChangeProgress.Percent(run.Details);
+            progress = Math.Max(run.ProgressFloor, ChangeProgress.Percent(run.Details));
+            run.ProgressFloor = progress;
             json = run.Details.ToJson();
         }
         if (!await _store.SaveAsync(run.ChangeId, run.Status, run.Revision, progress, json, run.Token))
