@@ -4,7 +4,8 @@ using PairDb.Integration.Tests.Topology.Harness;
 namespace PairDb.Integration.Tests.Topology;
 
 /// <summary>
-/// Issue 8, tests 3 and 4: SIGKILL in the middle of streaming (crash safety, runbook 3.2). The
+/// Issue 8, tests 3 and 4 (and a dead source, runbook 3.2 change-source): SIGKILL in the middle of
+/// streaming (crash safety). The
 /// stream is capped so that "the middle" lasts seconds; the test kills once a stream has persisted
 /// a resume point, then checks that the change finishes from there rather than from the start.
 /// </summary>
@@ -112,5 +113,44 @@ public sealed class CrashTests
         await ReadVerifier.AssertAllReadableAsync(cluster.KeyValue, ledger, "after the target crash");
         await TopologyAssertions.AssertNodeHoldsItsKeysAsync(cluster, node, ledger);
         await TestContext.Progress.WriteLineAsync($"target kill: at kill {atKill.KeysCopied} keys copied; {resumed}");
+    }
+
+    [Test]
+    public async Task KillSourceNode_MidStream_ChangeSourceMovesItsStreamsAndTheBootstrapCompletes()
+    {
+        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.15 });
+        var ledger = new AcknowledgedWrites();
+        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
+        {
+            await seed.SeedAsync(1000);
+        }
+        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
+        writer.Start(perSecond: 100);
+        var (node, _) = await cluster.AddNodeAsync(Joining);
+        var midStream = await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 100, TimeSpan.FromSeconds(60));
+        var source = midStream.Streams.First(s => s.State == "copying").Source;
+        var replacement = cluster.Nodes.First(n => n.NodeId != source && n.NodeId != Joining).NodeId;
+
+        cluster.Node(source).Kill();
+        cluster.Log($"source {source} killed");
+        await Until.DoneAsync(async () =>
+        {
+            var status = await cluster.ScalarAsync<string>($"SELECT status FROM storage_nodes WHERE node_id = '{source}'");
+            return (status == "DOWN", status);
+        }, $"the coordinator to see {source} DOWN", TimeSpan.FromSeconds(30));
+        var paused = await cluster.ChangeAsync(Joining, "bootstrap");
+        Assert.That(paused.Status, Is.EqualTo("in_progress"), $"streaming from a dead source pauses (runbook 3.2): {paused}");
+        var notAReplica = await cluster.Operator.PostAsync("/api/v1/rebalance/change-source", new { target_node = Joining, old_source = source, new_source = Joining });
+        Assert.That(((int)notAReplica.Status, notAReplica.ErrorCode), Is.EqualTo((400, 1000)), $"the joining node is no old replica to read from: {notAReplica}");
+
+        var switched = await cluster.Operator.PostAsync("/api/v1/rebalance/change-source", new { target_node = Joining, old_source = source, new_source = replacement });
+
+        Assert.That((int)switched.Status, Is.EqualTo(200), $"runbook 3.2: POST /api/v1/rebalance/change-source: {switched}");
+        var done = await cluster.WaitForChangeAsync(Joining, "bootstrap", ChangeTimeout, "completed", "failed");
+        Assert.That(done.Status, Is.EqualTo("completed"), $"the bootstrap completes without the dead source: {done}");
+        Assert.That(done.Streams.Select(s => s.Source), Does.Not.Contain(source), "no stream reads from the dead source any more");
+        await writer.StopAsync();
+        await ReadVerifier.AssertAllReadableAsync(cluster.KeyValue, ledger, $"with {source} still down");
+        await TopologyAssertions.AssertNodeHoldsItsKeysAsync(cluster, node, ledger);
     }
 }
