@@ -65,8 +65,10 @@ public sealed class StateMachineTests
         settings["PairDb:Topology:MaxStreamMegabytesPerSecond"] = "0.2";
         settings["PairDb:Topology:StreamBatchSize"] = "50";
         settings["PairDb:Topology:StreamBuffer"] = "100";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var cluster = await TestCluster.StartAsync(coordinatorSettings: settings);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
+        await TestContext.Progress.WriteLineAsync($"cluster up {clock.Elapsed}");
         const int keys = 1500;
         await WriteAsync(cluster, keys, value: 1024);
 
@@ -78,14 +80,17 @@ public sealed class StateMachineTests
         await Eventually.WaitAsync(async () => await CopiedSoFarAsync(cluster, joining.NodeId) > 0,
             "some keys to be copied (and persisted) before the kill", ChangeTimeout);
 
+        await TestContext.Progress.WriteLineAsync($"copying {clock.Elapsed}");
         cluster.KillCoordinator();
         var persisted = await CopiedSoFarAsync(cluster, joining.NodeId);
         Assert.That(await cluster.ScalarAsync<string>($"SELECT details->>'phase' FROM pending_changes WHERE node_id = '{joining.NodeId}'"),
             Is.EqualTo("copying"), "the coordinator died in the middle of copying");
         Assert.That(await cluster.ScalarAsync<string>($"SELECT state FROM storage_nodes WHERE node_id = '{joining.NodeId}'"), Is.EqualTo("BOOTSTRAPPING"));
         await cluster.RestartCoordinatorAsync();
+        await TestContext.Progress.WriteLineAsync($"restarted {clock.Elapsed}, {persisted} keys copied before the kill");
 
         var completed = await WaitCompletedAsync(cluster, joining.NodeId);
+        await TestContext.Progress.WriteLineAsync($"completed {clock.Elapsed}");
         Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
         await AssertEveryKeyReadableAsync(cluster, keys);
         Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
