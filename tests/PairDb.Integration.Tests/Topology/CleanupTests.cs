@@ -18,7 +18,7 @@ public sealed class CleanupTests
     [Test]
     public async Task Cleanup_QuorumOfOwnersLacksTheData_KeepsItThenDropsItOnceTheOwnersHoldIt()
     {
-        var grace = TimeSpan.FromSeconds(6);
+        var grace = TimeSpan.FromSeconds(8);
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { InitialNodes = 4, CleanupGrace = grace });
         var ledger = new AcknowledgedWrites();
         await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 256))
