@@ -1,6 +1,7 @@
 using PairDb.Bench.Cluster;
 using PairDb.Bench.Engine;
 using PairDb.Bench.Node;
+using PairDb.Bench.Topology;
 
 // `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -8,6 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.Error.WriteLine(EngineBenchOptions.Usage);
     Console.Error.WriteLine(NodeBenchOptions.Usage);
     Console.Error.WriteLine(ClusterBenchOptions.Usage);
+    Console.Error.WriteLine(TopologyBenchOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -33,6 +35,8 @@ switch (args[0])
         }
 
         return await new ClusterBenchmark(clusterOptions, Console.Out).RunAsync();
+    case "topology":
+        return await TopologySuite.RunAsync(args.AsSpan(1).ToArray());
     default:
         Console.Error.WriteLine($"unknown bench suite '{args[0]}'");
         Console.Error.WriteLine(EngineBenchOptions.Usage);

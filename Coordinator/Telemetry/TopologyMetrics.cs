@@ -25,6 +25,9 @@ public sealed class TopologyMetrics
         _bootstrapsWithHints = meter.CreateCounter<long>(BootstrapWithHintsTotal, description: "Bootstraps that replayed hints");
         _hintReplay = meter.CreateHistogram<double>(BootstrapHintReplayDurationSeconds, unit: "s", description: "Time to replay hints during a bootstrap");
         _resyncs = meter.CreateCounter<long>(StreamingResyncOperationsTotal, description: "Ranges re-synced after a checksum mismatch");
+        // Exported from the start, so the runbook's `grep streaming_resync_operations_total` finds a 0 rather than nothing.
+        _resyncs.Add(0);
+        _bootstrapsWithHints.Add(0);
         meter.CreateObservableGauge(ConcurrentBootstrapsGauge, () => Volatile.Read(ref _concurrentBootstraps),
             description: "Bootstraps in progress in the cluster (pending_changes rows in_progress)");
     }

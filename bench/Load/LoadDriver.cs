@@ -75,7 +75,7 @@ public static class LoadDriver
             while (!cancellationToken.IsCancellationRequested)
             {
                 var call = Interlocked.Increment(ref _nextCall);
-                if (call >= limit || Stopwatch.GetTimestamp() >= Deadline)
+                if (call >= limit || Stopwatch.GetTimestamp() >= Deadline || phase.Until.IsCancellationRequested)
                 {
                     return;
                 }
@@ -93,6 +93,10 @@ public static class LoadDriver
                     if (wait > TimeSpan.Zero)
                     {
                         await Task.Delay(wait, cancellationToken);
+                        if (phase.Until.IsCancellationRequested)
+                        {
+                            return;
+                        }
                     }
                 }
 

@@ -31,6 +31,12 @@ public sealed class LoadPhase
 
     public double? CallsPerSecond { get; init; }
 
+    /// <summary>
+    /// Ends the phase early and cleanly once cancelled (e.g. when a bootstrap completes): callers issue no
+    /// further call, calls in flight finish and count. Unlike the run's cancellation token it is no error.
+    /// </summary>
+    public CancellationToken Until { get; init; }
+
     /// <summary>Where calls note why an item failed; the driver notes thrown exceptions here too.</summary>
     public FirstError Errors { get; init; } = new();
 

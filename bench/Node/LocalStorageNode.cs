@@ -8,7 +8,7 @@ namespace PairDb.Bench.Node;
 /// </summary>
 public sealed class LocalStorageNode : IAsyncDisposable
 {
-    private const string NodeId = "bench-node";
+    private const string DefaultNodeId = "bench-node";
     private readonly HostProcess _host;
 
     private LocalStorageNode(HostProcess host, string directory, int grpcPort, int httpPort)
@@ -27,11 +27,18 @@ public sealed class LocalStorageNode : IAsyncDisposable
 
     public int Pid => _host.Pid;
 
-    public static async Task<LocalStorageNode> StartAsync(NodeDurability durability, CancellationToken cancellationToken)
+    public static Task<LocalStorageNode> StartAsync(NodeDurability durability, CancellationToken cancellationToken) =>
+        StartAsync(DefaultNodeId, Path.GetTempPath(), durability, cancellationToken);
+
+    /// <summary>
+    /// Starts node <paramref name="nodeId"/> in a new directory under <paramref name="parentDirectory"/>; nodes
+    /// that talk to each other need distinct ids (each mints its own dots).
+    /// </summary>
+    public static async Task<LocalStorageNode> StartAsync(string nodeId, string parentDirectory, NodeDurability durability, CancellationToken cancellationToken)
     {
         var root = HostAssemblies.FindRepositoryRoot(AppContext.BaseDirectory);
         var assembly = HostAssemblies.Locate(root, HostKind.StorageNode);
-        var directory = Path.Combine(Path.GetTempPath(), $"pairdb-bench-node-{Guid.NewGuid():N}");
+        var directory = Path.Combine(parentDirectory, $"pairdb-bench-{nodeId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
         try
         {
@@ -41,7 +48,7 @@ public sealed class LocalStorageNode : IAsyncDisposable
                 var ports = FreePort.Next(2);
                 try
                 {
-                    var host = await HostLauncher.StartAsync(Spec(assembly, directory, durability, ports[0], ports[1]), cancellationToken);
+                    var host = await HostLauncher.StartAsync(Spec(nodeId, assembly, directory, durability, ports[0], ports[1]), cancellationToken);
                     return new LocalStorageNode(host, directory, ports[0], ports[1]);
                 }
                 catch (HostStartException) when (attempt < 2)
@@ -66,13 +73,13 @@ public sealed class LocalStorageNode : IAsyncDisposable
         TryDelete(Directory);
     }
 
-    private static HostSpec Spec(string assembly, string directory, NodeDurability durability, int grpcPort, int httpPort) => new()
+    private static HostSpec Spec(string nodeId, string assembly, string directory, NodeDurability durability, int grpcPort, int httpPort) => new()
     {
-        Name = "bench-storage-node",
+        Name = nodeId,
         AssemblyPath = assembly,
         Arguments =
         [
-            "--PairDb:StorageNode:NodeId=" + NodeId,
+            "--PairDb:StorageNode:NodeId=" + nodeId,
             "--PairDb:StorageNode:DataDirectory=" + Path.Combine(directory, "data"),
             "--PairDb:StorageNode:ListenAddress=127.0.0.1",
             "--PairDb:StorageNode:GrpcPort=" + grpcPort,

@@ -65,12 +65,39 @@ public sealed partial class LocalCluster
         {
             throw new PairDbException(e.GetErrorCode(), $"RemoveStorageNode {nodeId}: {RpcErrors.TryParse(e)?.Message}");
         }
-        var status = reply.Change?.Status ?? "completed";
+        var status = await WaitForDecommissionAsync(coordinator, nodeId, reply.Change?.Status ?? "completed", cancellationToken);
         if (status == "completed")
         {
             await ProcessIdentity.StopAsync(node.Process, UnixSignal.TerminateSignal, HostStopGrace, cancellationToken);
             state.Nodes.Remove(node);
             state.Save(DataDirectory);
+        }
+        return status;
+    }
+
+    /// <summary>
+    /// Follows the decommission (LEAVING, streaming, then the row removed) until it ends or
+    /// HealthyTimeout passes: "completed" once the node is gone from storage_nodes, the change's
+    /// status when it failed or was aborted, else the status it still has.
+    /// </summary>
+    private async Task<string> WaitForDecommissionAsync(
+        CoordinatorService.CoordinatorServiceClient coordinator, string nodeId, string status, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + _options.HealthyTimeout;
+        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (status is "in_progress" or "pending" && DateTime.UtcNow < deadline)
+        {
+            await ticks.WaitForNextTickAsync(cancellationToken);
+            try
+            {
+                var reply = await coordinator.GetStorageNodeStatusAsync(
+                    new GetStorageNodeStatusRequest { NodeId = nodeId }, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                status = reply.Change is { Type: "decommission" } change ? change.Status : status;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                return "completed";
+            }
         }
         return status;
     }

@@ -63,7 +63,7 @@ public sealed partial class VersionedStore
             var current = LoadForUpdate(mutation.EncodedKey);
             next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
             bytes = mutation.Serialize(next);
-            var batch = new WriteBatch();
+            using var batch = new WriteBatch(WriteBatch.EmptySize + WriteBatch.PutSize(mutation.EncodedKey.Length, bytes.Length));
             batch.Put(mutation.EncodedKey, bytes);
             durable = _engine.WriteAsync(batch, CancellationToken.None);
         }
@@ -98,7 +98,7 @@ public sealed partial class VersionedStore
             var now = NowUnixMs();
             var pending = new Dictionary<byte[], int>(mutations.Count, ByteArrayComparer.Instance);
             results = new StoredVersions[mutations.Count];
-            var batch = new WriteBatch();
+            var size = WriteBatch.EmptySize;
             for (var i = 0; i < mutations.Count; i++)
             {
                 var key = mutations[i].EncodedKey;
@@ -106,7 +106,12 @@ public sealed partial class VersionedStore
                 var next = mutations[i].ApplyTo(current, NodeId, now, MaxContextEntries);
                 results[i] = new StoredVersions(next, mutations[i].Serialize(next));
                 pending[key] = i;
+                size += WriteBatch.PutSize(key.Length, results[i].Bytes.Length);
             }
+
+            // Sized once and pooled: a streamed batch is ~1 MB, and growing it by doubling left ~2 MB of
+            // large-object garbage per batch, each a step towards the next gen2 collection.
+            using var batch = new WriteBatch(size);
 
             // Only each key's last state goes into the batch: earlier ones are superseded within it.
             foreach (var last in pending.Values)
@@ -114,6 +119,7 @@ public sealed partial class VersionedStore
                 batch.Put(mutations[last].EncodedKey, results[last].Bytes);
             }
 
+            // WriteAsync has copied the payload into the log and the memtable when it returns; the buffer goes back to the pool.
             durable = _engine.WriteAsync(batch, CancellationToken.None);
         }
         finally
