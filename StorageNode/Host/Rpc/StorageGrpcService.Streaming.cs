@@ -26,11 +26,28 @@ public sealed partial class StorageGrpcService
     {
         try
         {
-            await _streaming.Puller.PullAsync(request, responseStream.WriteAsync, context.CancellationToken).ConfigureAwait(false);
+            await _streaming.Puller.PullAsync(request, progress => ReportAsync(responseStream, progress), context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             throw Fail(e, nameof(FetchRanges));
+        }
+    }
+
+    /// <summary>
+    /// A progress write fails with InvalidOperationException once the call is complete, which for a
+    /// server stream means the caller went away (a coordinator killed mid-change): a cancellation, not
+    /// a node error, and often seen before the call's token is.
+    /// </summary>
+    private static async Task ReportAsync(IServerStreamWriter<FetchRangesProgress> responseStream, FetchRangesProgress progress)
+    {
+        try
+        {
+            await responseStream.WriteAsync(progress).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OperationCanceledException("the caller of FetchRanges went away", e);
         }
     }
 
