@@ -13,8 +13,8 @@ public sealed class StreamingOptions
     /// <summary>Keys FetchRanges buffers between receiving and applying when the request leaves stream_buffer at 0. Default 10000.</summary>
     public int StreamBuffer { get; set; } = 10000;
 
-    /// <summary>Parallel workers of RangeDigests (runbook checksum_workers). Default 4.</summary>
-    public int ChecksumWorkers { get; set; } = 4;
+    /// <summary>Parallel workers of RangeDigests (runbook checksum_workers). Default half the cores, at least 1: digests run beside client traffic.</summary>
+    public int ChecksumWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>A StreamRange batch is cut at this many bytes even before batch_size keys (large values). Default 8 MiB.</summary>
     public int MaxBatchBytes { get; set; } = 8 << 20;
