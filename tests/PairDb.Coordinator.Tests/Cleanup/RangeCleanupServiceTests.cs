@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using System.Text.Json.Nodes;
 using PairDb.Client.Tooling;
 using PairDb.Coordinator.Cleanup;

@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using Microsoft.Extensions.Logging.Abstractions;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Tests.Support;

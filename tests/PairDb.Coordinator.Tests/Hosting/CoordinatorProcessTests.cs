@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using System.Reflection;
 using Grpc.Net.Client;
 using PairDb.Client.Tooling;

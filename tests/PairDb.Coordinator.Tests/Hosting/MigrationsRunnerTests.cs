@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using System.Reflection;
 using PairDb.Client.Tooling;
 using PairDb.Coordinator.Tests.Support;

@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using System.Globalization;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Topology.Harness;

@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
 using PairDb.Integration.Tests.Topology.Harness;

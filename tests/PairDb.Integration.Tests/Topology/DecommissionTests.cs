@@ -1,3 +1,4 @@
+using PairDb.Testing.Runbook;
 using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;

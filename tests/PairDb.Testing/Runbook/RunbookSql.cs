@@ -1,12 +1,13 @@
-namespace PairDb.Integration.Tests.Topology.Harness;
+using NUnit.Framework;
+
+namespace PairDb.Testing.Runbook;
 
 /// <summary>
 /// Every SQL statement printed in runbook section 5 (storage-node-operations.md, "Node Lifecycle
-/// Operations"), copied verbatim, placeholders included (the same texts as the coordinator tests'
-/// RunbookSql, which checks that each runs as printed). <see cref="Fill"/> fills the placeholders
-/// the way an operator does before pasting.
+/// Operations"), copied verbatim, placeholders included: an operator pastes them as printed, so they
+/// must run as printed. <see cref="Fill"/> fills the placeholders the way an operator does.
 /// </summary>
-internal static class RunbookSql
+public static class RunbookSql
 {
     public const string BootstrapChanges = "SELECT change_id, type, status, progress FROM pending_changes WHERE type='bootstrap';";
 
@@ -83,6 +84,25 @@ internal static class RunbookSql
 
     public const string ForceCleanup = "DELETE FROM pending_changes WHERE change_id='<change-id>';";
 
+    /// <summary>Every statement, named, as NUnit cases.</summary>
+    public static IEnumerable<TestCaseData> All()
+    {
+        yield return Case(nameof(BootstrapChanges), BootstrapChanges);
+        yield return Case(nameof(DecommissionChanges), DecommissionChanges);
+        yield return Case(nameof(CompletedDecommissions), CompletedDecommissions);
+        yield return Case(nameof(ActiveTopologyChanges), ActiveTopologyChanges);
+        yield return Case(nameof(HintBacklog), HintBacklog);
+        yield return Case(nameof(NodeStates), NodeStates);
+        yield return Case(nameof(StuckBootstrap), StuckBootstrap);
+        yield return Case(nameof(ForceRollback), ForceRollback);
+        yield return Case(nameof(RemoveNodeMetadata), RemoveNodeMetadata);
+        yield return Case(nameof(HintsOfNode), HintsOfNode);
+        yield return Case(nameof(DeleteOldFailedHints), DeleteOldFailedHints);
+        yield return Case(nameof(CompletedChangesPastGrace), CompletedChangesPastGrace);
+        yield return Case(nameof(NormalNodes), NormalNodes);
+        yield return Case(nameof(ForceCleanup), ForceCleanup);
+    }
+
     /// <summary>Fills the runbook's placeholders <c>&lt;node-id&gt;</c> and <c>&lt;change-id&gt;</c>.</summary>
     public static string Fill(string sql, string? nodeId = null, string? changeId = null)
     {
@@ -97,4 +117,6 @@ internal static class RunbookSql
         }
         return filled;
     }
+
+    private static TestCaseData Case(string name, string sql) => new TestCaseData(sql).SetArgDisplayNames(name);
 }
