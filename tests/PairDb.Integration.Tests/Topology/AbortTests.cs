@@ -13,16 +13,10 @@ public sealed class AbortTests
     public async Task Abort_MidBootstrap_RestoresTheRingExactlyAndClearsTheTarget()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
         var seeded = ledger.Snapshot();
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         var rowsBefore = await cluster.RingDefiningRowsAsync();
         var listedBefore = (await cluster.ListAsync()).Select(n => $"{n.NodeId} {n.State}").ToList();
         var (node, _) = await cluster.AddNodeAsync(Joining);

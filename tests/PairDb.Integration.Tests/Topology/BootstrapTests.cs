@@ -20,15 +20,9 @@ public sealed class BootstrapTests
     public async Task AddStorageNode_WhileWriting_EveryWriteStaysReadableAndOwnershipMovesOnlyAtTheEnd()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.2 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         await using var observer = new ChangeObserver(cluster, Joining, "bootstrap");
 
         var (node, reply) = await cluster.AddNodeAsync(Joining);

@@ -21,11 +21,7 @@ public sealed class CleanupTests
     {
         var grace = TimeSpan.FromSeconds(8);
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { InitialNodes = 4, CleanupGrace = grace });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 256))
-        {
-            await seed.SeedAsync(1000);
-        }
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 256);
         await cluster.WaitForCleanupsSettledAsync(grace + TimeSpan.FromSeconds(30));
         var ringBefore = await cluster.RingAsync();
         var onLeaving = ledger.Snapshot().Where(w => RingView.ReplicasOf(ringBefore, w.Key).Contains(Leaving)).ToArray();

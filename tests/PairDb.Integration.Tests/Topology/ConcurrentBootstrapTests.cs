@@ -24,13 +24,8 @@ public sealed class ConcurrentBootstrapTests
         {
             InitialNodes = initialNodes, VirtualNodes = virtualNodes, MaxStreamMegabytesPerSecond = megabytesPerSecond,
         });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 4096))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 4096);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
         var first = TopologyCluster.NodeName(initialNodes + 1);
         var second = TopologyCluster.NodeName(initialNodes + 2);
         var nodes = await Task.WhenAll(cluster.StartNodeAsync(first), cluster.StartNodeAsync(second));

@@ -19,15 +19,9 @@ public sealed class CrashTests
     public async Task KillCoordinator_MidStream_RestartedCoordinatorResumesAndCompletesTheBootstrap()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         await using var observer = new ChangeObserver(cluster, Joining, "bootstrap");
         var (node, _) = await cluster.AddNodeAsync(Joining);
         await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 200, TimeSpan.FromSeconds(60));
@@ -68,15 +62,9 @@ public sealed class CrashTests
     public async Task KillTargetNode_MidStream_StreamingPausesThenResumesAndCompletes()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.25 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         var (node, _) = await cluster.AddNodeAsync(Joining);
         await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 200, TimeSpan.FromSeconds(60));
 
@@ -119,13 +107,8 @@ public sealed class CrashTests
     public async Task KillSourceNode_MidStream_ChangeSourceMovesItsStreamsAndTheBootstrapCompletes()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.15 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
         var (node, _) = await cluster.AddNodeAsync(Joining);
         var midStream = await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 100, TimeSpan.FromSeconds(60));
         var source = midStream.Streams.First(s => s.State == "copying").Source;

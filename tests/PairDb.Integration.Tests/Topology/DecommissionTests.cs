@@ -25,15 +25,9 @@ public sealed class DecommissionTests
         {
             InitialNodes = 4, MaxStreamMegabytesPerSecond = 0.25, CleanupGrace = TimeSpan.FromMinutes(10),
         });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         await using var observer = new ChangeObserver(cluster, leaving, "decommission");
 
         var reply = await cluster.RemoveAsync(leaving);

@@ -18,16 +18,10 @@ public sealed class RunbookTests
     public async Task ForcedRollback_UpdateFailedThenDeleteNode_StopsTheBootstrapAndRestoresTheRing()
     {
         await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.1 });
-        var ledger = new AcknowledgedWrites();
-        await using (var seed = new LoadWriter(cluster.KeyValue, ledger, "seed", valueBytes: 3072))
-        {
-            await seed.SeedAsync(1000);
-        }
+        var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
         var rowsBefore = await cluster.RingDefiningRowsAsync();
-        await using var writer = new LoadWriter(cluster.KeyValue, ledger, "live", valueBytes: 256);
-        writer.Start(perSecond: 100);
-        await using var verifier = new ReadVerifier(cluster.KeyValue, ledger);
-        verifier.Start();
+        await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
+        await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
         var (_, reply) = await cluster.AddNodeAsync(Joining);
         await cluster.WaitForCopyingAsync(Joining, "bootstrap", minimumKeysCopied: 50, TimeSpan.FromSeconds(60));
         var psql = (string sql) => Psql.RunAsync(cluster.ConnectionString, sql);

@@ -39,6 +39,23 @@ internal sealed class LoadWriter : IAsyncDisposable
     /// Writes <paramref name="count"/> keys in BatchPut calls of <paramref name="batch"/> items,
     /// <paramref name="concurrency"/> calls at a time; fails the test if any item is refused.
     /// </summary>
+    /// <summary>A new ledger holding <paramref name="count"/> seeded, acknowledged keys ("seed-*").</summary>
+    public static async Task<AcknowledgedWrites> SeedNewAsync(KeyValueService.KeyValueServiceClient kv, int count, int valueBytes)
+    {
+        var ledger = new AcknowledgedWrites();
+        await using var seed = new LoadWriter(kv, ledger, "seed", valueBytes);
+        await seed.SeedAsync(count);
+        return ledger;
+    }
+
+    /// <summary>The live writer of the tests: 256-byte values ("live-*"), already running at <paramref name="perSecond"/>.</summary>
+    public static LoadWriter StartLive(KeyValueService.KeyValueServiceClient kv, AcknowledgedWrites ledger, int perSecond = 100)
+    {
+        var writer = new LoadWriter(kv, ledger, "live", valueBytes: 256);
+        writer.Start(perSecond);
+        return writer;
+    }
+
     public async Task SeedAsync(int count, int batch = 50, int concurrency = 4)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -62,6 +62,14 @@ internal sealed class ReadVerifier : IAsyncDisposable
         Assert.That(problems, Is.Empty, $"every one of the {writes.Length} acknowledged writes is readable at R=2 {when}");
     }
 
+    /// <summary>A verifier already sweeping <paramref name="ledger"/>.</summary>
+    public static ReadVerifier StartNew(KeyValueService.KeyValueServiceClient kv, AcknowledgedWrites ledger)
+    {
+        var verifier = new ReadVerifier(kv, ledger);
+        verifier.Start();
+        return verifier;
+    }
+
     public void Start()
     {
         _loop = Task.Run(async () =>
