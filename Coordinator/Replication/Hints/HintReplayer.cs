@@ -28,8 +28,9 @@ public sealed partial class HintReplayer(
     /// <summary>One pass over every target with hints; returns how many hints were delivered.</summary>
     public async Task<int> ReplayAsync(CancellationToken cancellationToken)
     {
+        var versions = backlog.Versions();
         var counts = await CountAsync(cancellationToken);
-        backlog.Reset(counts);
+        backlog.Reset(counts, versions);
         var ring = rings.Current;
         var delivered = 0;
         foreach (var (target, _) in counts)

@@ -57,7 +57,7 @@ public sealed partial class HintWriter : BackgroundService
         var hint = new PendingHint(targetNodeId, tenantId, key, payload);
         if (!_queue.Writer.TryWrite(hint))
         {
-            _backlog.Release(targetNodeId, 1);
+            _backlog.Abandoned(targetNodeId);
             return Task.FromException(new InvalidOperationException("the hint writer has stopped"));
         }
         return hint.Committed.Task;
@@ -86,10 +86,12 @@ public sealed partial class HintWriter : BackgroundService
         _queue.Writer.TryComplete();
         foreach (var hint in batch)
         {
+            _backlog.Abandoned(hint.TargetNodeId);
             hint.Committed.TrySetException(new InvalidOperationException("the coordinator is shutting down"));
         }
         while (reader.TryRead(out var hint))
         {
+            _backlog.Abandoned(hint.TargetNodeId);
             hint.Committed.TrySetException(new InvalidOperationException("the coordinator is shutting down"));
         }
     }
@@ -118,6 +120,7 @@ public sealed partial class HintWriter : BackgroundService
             _metrics.HintsStored(batch.Count);
             foreach (var hint in batch)
             {
+                _backlog.Committed(hint.TargetNodeId);
                 hint.Committed.TrySetResult();
             }
         }
@@ -126,7 +129,7 @@ public sealed partial class HintWriter : BackgroundService
             LogStoreFailed(_logger, batch.Count, e.Message);
             foreach (var hint in batch)
             {
-                _backlog.Release(hint.TargetNodeId, 1);
+                _backlog.Abandoned(hint.TargetNodeId);
                 hint.Committed.TrySetException(e);
             }
         }
