@@ -16,9 +16,50 @@ public sealed partial class ChangeControl
     {
         var found = await FindAsync(Require(targetNode, "target_node"), cancellationToken);
         ChangeDetails? details = null;
-        var aborted = await registry.AbortChangeAsync(found.ChangeId, (change, rows, now) =>
+        PendingChangeRecord? aborted = null;
+        for (var attempt = 1; aborted is null; attempt++)
         {
-            details = ChangeDetails.Parse(change.Details);
+            try
+            {
+                aborted = await AbortOnceAsync(found.ChangeId, d => details = d, cancellationToken);
+            }
+            catch (Exception e) when (attempt < 3 && IsTransientDatabaseError(e))
+            {
+                // A deadlock or serialization failure against a run writing the same rows: the
+                // transaction rolled back whole, so trying again is safe.
+                LogAbortRetried(logger, found.ChangeId, e.Message);
+            }
+        }
+        if (aborted.Type == ChangeTypes.Bootstrap)
+        {
+            metrics.BootstrapEnded(ChangeStatuses.Aborted);
+        }
+        // The rollback is committed: what follows only tidies up, and a failure there must not
+        // report the abort as failed. A job left scheduled finds its change terminal and removes
+        // itself; partial data left on the target is dropped by the change's cleanup task.
+        try
+        {
+            running.Cancel(aborted.ChangeId);
+            await scheduler.UnscheduleAsync(aborted.ChangeId, cancellationToken);
+            if (aborted.Type == ChangeTypes.Bootstrap && details?.Node is { } address)
+            {
+                await ClearTargetAsync(aborted, details, address, cancellationToken);
+            }
+            return await store.LoadAsync(aborted.ChangeId, cancellationToken) ?? aborted;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAfterAbortFailed(logger, aborted.ChangeId, aborted.NodeId, e.GetType().Name + ": " + e.Message, e);
+            return aborted;
+        }
+    }
+
+    /// <summary>The rollback in one transaction; reports the change's details as finalized through <paramref name="finalized"/>.</summary>
+    private Task<PendingChangeRecord> AbortOnceAsync(string changeId, Action<ChangeDetails> finalized, CancellationToken cancellationToken) =>
+        registry.AbortChangeAsync(changeId, (change, rows, now) =>
+        {
+            var details = ChangeDetails.Parse(change.Details);
+            finalized(details);
             var addresses = new Dictionary<string, NodeAddress>(StringComparer.Ordinal);
             foreach (var row in rows)
             {
@@ -35,18 +76,17 @@ public sealed partial class ChangeControl
             details.Cleanup = CleanupPlan.Schedule(now, TimeSpan.Zero, ChangePlanner.CleanupTasks(moves, gainers: true, addresses));
             return details.ToJson();
         }, cancellationToken);
-        running.Cancel(aborted.ChangeId);
-        await scheduler.UnscheduleAsync(aborted.ChangeId, cancellationToken);
-        if (aborted.Type == ChangeTypes.Bootstrap)
-        {
-            metrics.BootstrapEnded(ChangeStatuses.Aborted);
-            if (details?.Node is { } address)
-            {
-                await ClearTargetAsync(aborted, details, address, cancellationToken);
-            }
-        }
-        return await store.LoadAsync(aborted.ChangeId, cancellationToken) ?? aborted;
-    }
+
+    private static bool IsTransientDatabaseError(Exception e) =>
+        e is Npgsql.NpgsqlException { IsTransient: true } || e.InnerException is Npgsql.NpgsqlException { IsTransient: true };
+
+    [LoggerMessage(EventId = 1234, Level = LogLevel.Warning,
+        Message = "Abort of topology change retried after a transient database error change_id={ChangeId} error={Error}")]
+    private static partial void LogAbortRetried(ILogger logger, string changeId, string error);
+
+    [LoggerMessage(EventId = 1233, Level = LogLevel.Warning,
+        Message = "Topology change aborted; tidying up after it failed and is left to the change's job and cleanup change_id={ChangeId} node_id={NodeId} error={Error}")]
+    private static partial void LogAfterAbortFailed(ILogger logger, string changeId, string nodeId, string error, Exception exception);
 
     /// <summary>
     /// ClearAll on the aborted bootstrap's node, after taking the change's lock (so no FetchRanges of
