@@ -49,6 +49,9 @@ public sealed class PairDbContext : DbContext
         node.Property(n => n.Status).HasColumnName("status").HasMaxLength(32);
         node.Property(n => n.Draining).HasColumnName("draining").HasDefaultValue(false);
         node.Property(n => n.CapacityGb).HasColumnName("capacity_gb");
+        node.Property(n => n.Incarnation).HasColumnName("incarnation").HasMaxLength(32);
+        node.Property(n => n.IncarnationSince).HasColumnName("incarnation_since");
+        node.Property(n => n.RetiredIncarnations).HasColumnName("retired_incarnations").HasColumnType("text[]").HasDefaultValueSql("'{}'");
         node.Property(n => n.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         node.Property(n => n.UpdatedAt).HasColumnName("updated_at").HasDefaultValueSql("now()");
         node.HasIndex(n => new { n.Host, n.GrpcPort }).IsUnique().HasDatabaseName("ux_storage_nodes_host_grpc_port");

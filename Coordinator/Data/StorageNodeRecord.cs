@@ -37,6 +37,21 @@ public sealed class StorageNodeRecord
     /// <summary>What the operator declared at registration (runbook 3.1 <c>capacity_gb</c>), if anything.</summary>
     public int? CapacityGb { get; set; }
 
+    /// <summary>
+    /// The incarnation the node last answered with (its dots carry <c>node_id@incarnation</c>); null until
+    /// a coordinator has identified it. A node takes a new one at every start and before dropping data.
+    /// </summary>
+    public string? Incarnation { get; set; }
+
+    /// <summary>When the node says <see cref="Incarnation"/> began.</summary>
+    public DateTimeOffset? IncarnationSince { get; set; }
+
+    /// <summary>
+    /// Incarnations this node had and replaced, newest first (bounded): a node answering with one of them
+    /// again is an older copy of its data or a second process under its id, and is refused.
+    /// </summary>
+    public string[] RetiredIncarnations { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
+using PairDb.Contracts.Grpc;
 using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Nodes;
@@ -15,12 +16,17 @@ namespace PairDb.Coordinator.Health;
 /// <see cref="HealthProbeOptions.FailureThreshold"/> consecutive failures (no answer, an error, or
 /// NOT_SERVING). Changes go to <see cref="NodeLiveness"/> at once and to storage_nodes.status
 /// (written only on change).
+/// A SERVING node is also asked who it is (StorageService.Identify): a node that answers as another
+/// node id, or with an incarnation already replaced (<see cref="NodeIdentities"/>), is refused: DOWN
+/// at once, whatever the threshold, so no write is routed to it. A new incarnation is recorded in
+/// storage_nodes (incarnation, incarnation_since, retired_incarnations).
 /// </summary>
 public sealed partial class NodeHealthProber : BackgroundService
 {
     private readonly RingProvider _rings;
     private readonly NodeChannelPool _channels;
     private readonly NodeLiveness _liveness;
+    private readonly NodeIdentities _identities;
     private readonly NodeRegistry _registry;
     private readonly IOptions<HealthProbeOptions> _options;
     private readonly TimeProvider _time;
@@ -33,6 +39,7 @@ public sealed partial class NodeHealthProber : BackgroundService
         RingProvider rings,
         NodeChannelPool channels,
         NodeLiveness liveness,
+        NodeIdentities identities,
         NodeRegistry registry,
         IOptions<HealthProbeOptions> options,
         TimeProvider time,
@@ -41,6 +48,7 @@ public sealed partial class NodeHealthProber : BackgroundService
         _rings = rings;
         _channels = channels;
         _liveness = liveness;
+        _identities = identities;
         _registry = registry;
         _options = options;
         _time = time;
@@ -64,7 +72,8 @@ public sealed partial class NodeHealthProber : BackgroundService
     private async Task ProbeRoundAsync(CancellationToken cancellationToken)
     {
         var nodes = new List<RingNode>(_rings.Current.Nodes);
-        var probes = new Task<bool>[nodes.Count];
+        await LoadIdentitiesAsync(nodes, cancellationToken);
+        var probes = new Task<Probe>[nodes.Count];
         for (var i = 0; i < nodes.Count; i++)
         {
             probes[i] = ProbeAsync(nodes[i], cancellationToken);
@@ -78,6 +87,7 @@ public sealed partial class NodeHealthProber : BackgroundService
             await RecordAsync(nodes[i].NodeId, results[i], cancellationToken);
         }
         _liveness.Retain(registered);
+        _identities.Retain(registered);
         foreach (var nodeId in new List<string>(_failures.Keys))
         {
             if (!registered.Contains(nodeId))
@@ -106,31 +116,95 @@ public sealed partial class NodeHealthProber : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<bool> ProbeAsync(RingNode node, CancellationToken cancellationToken)
+    private async Task<Probe> ProbeAsync(RingNode node, CancellationToken cancellationToken)
     {
         try
         {
-            var client = new Grpc.Health.V1.Health.HealthClient(_channels.Get(node));
-            var reply = await client.CheckAsync(
-                new HealthCheckRequest(),
-                deadline: _time.GetUtcNow().UtcDateTime + _options.Value.Timeout,
-                cancellationToken: cancellationToken);
-            return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+            var channel = _channels.Get(node);
+            var deadline = _time.GetUtcNow().UtcDateTime + _options.Value.Timeout;
+            var reply = await new Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(
+                new HealthCheckRequest(), deadline: deadline, cancellationToken: cancellationToken);
+            if (reply.Status != HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                return Probe.Failed;
+            }
+
+            return await IdentifyAsync(node, channel, deadline, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
             LogProbeFailed(node.NodeId, node.Host, node.GrpcPort, e.StatusCode);
-            return false;
+            return Probe.Failed;
         }
     }
 
-    private async Task RecordAsync(string nodeId, bool healthy, CancellationToken cancellationToken)
+    private async Task<Probe> IdentifyAsync(RingNode node, Grpc.Net.Client.GrpcChannel channel, DateTime deadline, CancellationToken cancellationToken)
+    {
+        IdentifyReply reply;
+        try
+        {
+            reply = await new StorageService.StorageServiceClient(channel).IdentifyAsync(new IdentifyRequest(), deadline: deadline, cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            // A node of a release before incarnations: nothing to compare, and its dots carry its plain id.
+            return Probe.Serving;
+        }
+
+        var verdict = _identities.Check(node.NodeId, reply.NodeId, reply.Incarnation, DateTimeOffset.FromUnixTimeMilliseconds(reply.IncarnationSinceUnixMs), reply.PreviousIncarnations);
+        if (!verdict.Accepted)
+        {
+            return new Probe(false, verdict.Refusal);
+        }
+
+        if (verdict.IsNew)
+        {
+            LogIncarnationChanged(node.NodeId, verdict.PreviousIncarnation ?? "none", reply.Incarnation, reply.IncarnationReason,
+                verdict.ContinuesRecorded ? "continues the recorded incarnation" : "does not list the recorded incarnation among its earlier ones (new or restored data directory)");
+        }
+
+        return Probe.Serving;
+    }
+
+    private async Task LoadIdentitiesAsync(List<RingNode> nodes, CancellationToken cancellationToken)
+    {
+        if (nodes.TrueForAll(n => _identities.Knows(n.NodeId)))
+        {
+            return;
+        }
+
+        // PostgreSQL away: the round goes on; an unknown node's first answer is accepted and persisted later.
+        try
+        {
+            foreach (var record in await _registry.ListAsync(cancellationToken))
+            {
+                _identities.Load(record);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+        {
+            LogIdentityLoadFailed(e);
+        }
+    }
+
+    private async Task RecordAsync(string nodeId, Probe probe, CancellationToken cancellationToken)
     {
         string status;
-        if (healthy)
+        if (probe.Refusal is { } refusal)
+        {
+            // A wrong identity is not a transient failure: no threshold, no write routed to it meanwhile.
+            _failures[nodeId] = _options.Value.FailureThreshold;
+            status = NodeStatuses.Down;
+            if (_liveness.SetReason(nodeId, refusal))
+            {
+                LogIdentityRefused(nodeId, refusal);
+            }
+        }
+        else if (probe.Healthy)
         {
             _failures[nodeId] = 0;
             status = NodeStatuses.Up;
+            _liveness.SetReason(nodeId, null);
         }
         else
         {
@@ -139,6 +213,21 @@ public sealed partial class NodeHealthProber : BackgroundService
             var current = _liveness.StatusOf(nodeId);
             // An UP node needs the threshold; a node never seen UP is DOWN at its first failure.
             status = current == NodeStatuses.Up && failures < _options.Value.FailureThreshold ? NodeStatuses.Up : NodeStatuses.Down;
+            _liveness.SetReason(nodeId, null);
+        }
+
+        if (_identities.Unpersisted(nodeId) is { } identity)
+        {
+            try
+            {
+                await _registry.SetIncarnationAsync(nodeId, identity.Incarnation, identity.Since, identity.Retired, cancellationToken);
+                _identities.MarkPersisted(nodeId, identity.Incarnation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            {
+                // Kept in memory (routing already uses it); written on a later round.
+                LogIdentityLoadFailed(e);
+            }
         }
 
         if (_liveness.Set(nodeId, status))
@@ -162,4 +251,21 @@ public sealed partial class NodeHealthProber : BackgroundService
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Health probe round failed")]
     private partial void LogProbeRoundFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Storage node incarnation changed node_id={NodeId} from={From} to={To} node_reason=\"{Reason}\" lineage=\"{Lineage}\"")]
+    private partial void LogIncarnationChanged(string nodeId, string from, string to, string reason, string lineage);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "Storage node refused: identity check failed node_id={NodeId} reason=\"{Reason}\"")]
+    private partial void LogIdentityRefused(string nodeId, string reason);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Could not read or write node incarnations in storage_nodes; probing goes on, the write is retried next round")]
+    private partial void LogIdentityLoadFailed(Exception exception);
+
+    /// <summary>One probe's outcome: SERVING with the expected identity, or not (with the refusal if it was the identity).</summary>
+    private sealed record Probe(bool Healthy, string? Refusal)
+    {
+        public static Probe Serving { get; } = new(true, null);
+
+        public static Probe Failed { get; } = new(false, null);
+    }
 }

@@ -131,6 +131,7 @@ public static partial class CoordinatorHost
         services.AddSingleton<RingProvider>();
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<NodeLiveness>();
+        services.AddSingleton<NodeIdentities>();
         services.AddSingleton<NodeChannelPool>();
         services.AddSingleton<CoordinatorMetrics>();
         services.AddSingleton<NodeHealthProber>();

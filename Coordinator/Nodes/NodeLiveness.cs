@@ -11,6 +11,7 @@ namespace PairDb.Coordinator.Nodes;
 public sealed class NodeLiveness
 {
     private readonly ConcurrentDictionary<string, string> _status = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _reasons = new(StringComparer.Ordinal);
 
     /// <summary>Raised when a node's status changes: (node id, new status).</summary>
     public event Action<string, string>? Changed;
@@ -33,6 +34,22 @@ public sealed class NodeLiveness
         return true;
     }
 
+    /// <summary>Why a node is refused although it answers (e.g. it identifies as another node); null otherwise.</summary>
+    public string? ReasonOf(string nodeId) => _reasons.GetValueOrDefault(nodeId);
+
+    /// <summary>Records (or clears, with null) why a node is refused; returns whether it changed.</summary>
+    public bool SetReason(string nodeId, string? reason)
+    {
+        if (reason is null)
+        {
+            return _reasons.TryRemove(nodeId, out _);
+        }
+
+        var previous = _reasons.GetValueOrDefault(nodeId);
+        _reasons[nodeId] = reason;
+        return previous != reason;
+    }
+
     /// <summary>Forgets nodes that are no longer registered.</summary>
     public void Retain(IReadOnlySet<string> nodeIds)
     {
@@ -41,6 +58,7 @@ public sealed class NodeLiveness
             if (!nodeIds.Contains(nodeId))
             {
                 _status.TryRemove(nodeId, out _);
+                _reasons.TryRemove(nodeId, out _);
             }
         }
     }

@@ -120,9 +120,9 @@ public sealed partial class NodeRegistry
     private NodeRegistration Normalize(NodeRegistration request)
     {
         var options = _ringOptions.Value;
-        if (!Contracts.Versioning.NodeIds.IsValid(request.NodeId))
+        if (!Contracts.Versioning.NodeIds.IsValidNodeId(request.NodeId))
         {
-            throw Invalid($"node_id '{request.NodeId}' is invalid: it must be 1..128 printable ASCII characters (no spaces)");
+            throw Invalid($"node_id '{request.NodeId}' is invalid: it must be 1..{Contracts.Versioning.NodeIds.MaxNodeIdLength} printable ASCII characters (no spaces, no '{Contracts.Versioning.NodeIds.IncarnationSeparator}')");
         }
         if (string.IsNullOrWhiteSpace(request.Host) || request.Host.Length > 255 || Uri.CheckHostName(request.Host) == UriHostNameType.Unknown)
         {

@@ -110,4 +110,18 @@ public sealed partial class NodeRegistry
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.UpdatedAt, now), cancellationToken);
         return changed > 0;
     }
+
+    /// <summary>Records the incarnation a node answered with and the ones it replaced (the health prober calls this).</summary>
+    public async Task SetIncarnationAsync(string nodeId, string incarnation, DateTimeOffset? since, string[] retired, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var now = Now();
+        await db.StorageNodes
+            .Where(n => n.NodeId == nodeId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.Incarnation, incarnation)
+                .SetProperty(n => n.IncarnationSince, since)
+                .SetProperty(n => n.RetiredIncarnations, retired)
+                .SetProperty(n => n.UpdatedAt, now), cancellationToken);
+    }
 }

@@ -199,6 +199,22 @@ namespace PairDb.Migrations.Schema
                         .HasColumnType("integer")
                         .HasColumnName("http_port");
 
+                    b.Property<string>("Incarnation")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("incarnation");
+
+                    b.Property<DateTimeOffset?>("IncarnationSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("incarnation_since");
+
+                    b.PrimitiveCollection<string[]>("RetiredIncarnations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("retired_incarnations")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -35,6 +35,8 @@ try
     LogEffectiveOptions(app.Services, logger, node);
     // The meter provider listens before any instrument records, so the zero-initialised series are not lost.
     app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
+    // The identity first: it locks the data directory and takes the incarnation before recovery reads any data.
+    app.Services.GetRequiredService<PairDb.StorageNode.Identity.NodeIdentity>();
     var engine = app.Services.GetRequiredService<LsmEngine>();
     app.Services.GetRequiredService<EngineMetrics>();
     app.Services.GetRequiredService<PairDb.StorageNode.Streaming.StreamingMetrics>();
@@ -43,7 +45,7 @@ try
         StartupLog.NeedsRepair(logger);
     }
 }
-catch (Exception e) when (e is OptionsValidationException or StorageEngineException or IOException or UnauthorizedAccessException or ArgumentException)
+catch (Exception e) when (e is OptionsValidationException or PairDb.StorageNode.Identity.NodeIdentityException or StorageEngineException or IOException or UnauthorizedAccessException or ArgumentException)
 {
     StartupLog.StartFailed(logger, e.Message, e);
     return 1;

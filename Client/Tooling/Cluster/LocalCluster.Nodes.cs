@@ -16,9 +16,9 @@ public sealed partial class LocalCluster
         {
             throw new ClusterException($"node {nodeId} already exists in {DataDirectory}; use `node restart {nodeId}` to start it again");
         }
-        if (!Contracts.Versioning.NodeIds.IsValid(nodeId) || nodeId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || nodeId is "." or "..")
+        if (!Contracts.Versioning.NodeIds.IsValidNodeId(nodeId) || nodeId.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || nodeId is "." or "..")
         {
-            throw new ClusterException($"node id '{nodeId}' is invalid: use printable ASCII without spaces or '/'");
+            throw new ClusterException($"node id '{nodeId}' is invalid: use printable ASCII without spaces, '/' or '@'");
         }
         var slot = 1;
         while (state.Nodes.Exists(n => n.Slot == slot))

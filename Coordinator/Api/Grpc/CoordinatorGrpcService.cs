@@ -1,6 +1,7 @@
 using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
+using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Topology;
 using PairDb.Coordinator.Topology.Changes;
 
@@ -11,11 +12,20 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
 {
     private readonly NodeRegistry _registry;
     private readonly ChangeControl _changes;
+    private readonly NodeLiveness _liveness;
 
-    public CoordinatorGrpcService(NodeRegistry registry, ChangeControl changes)
+    public CoordinatorGrpcService(NodeRegistry registry, ChangeControl changes, NodeLiveness liveness)
     {
         _registry = registry;
         _changes = changes;
+        _liveness = liveness;
+    }
+
+    private StorageNodeInfo ToInfo(Data.StorageNodeRecord node)
+    {
+        var info = NodeMapping.ToInfo(node);
+        info.StatusReason = _liveness.ReasonOf(node.NodeId) ?? "";
+        return info;
     }
 
     public override async Task<AddStorageNodeReply> AddStorageNode(AddStorageNodeRequest request, ServerCallContext context)
@@ -23,19 +33,19 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
         var registration = new NodeRegistration(
             request.NodeId, request.Host, ToInt(request.Port), ToInt(request.HttpPort), ToInt(request.VirtualNodes), CapacityGb: null);
         var added = await GrpcErrors.Run(() => _registry.AddAsync(registration, context.CancellationToken));
-        return new AddStorageNodeReply { Node = NodeMapping.ToInfo(added.Node), Change = NodeMapping.ToChange(added.Change) };
+        return new AddStorageNodeReply { Node = ToInfo(added.Node), Change = NodeMapping.ToChange(added.Change) };
     }
 
     public override async Task<RemoveStorageNodeReply> RemoveStorageNode(RemoveStorageNodeRequest request, ServerCallContext context)
     {
         var removed = await GrpcErrors.Run(() => _registry.RemoveAsync(request.NodeId, request.Force, context.CancellationToken));
-        return new RemoveStorageNodeReply { Node = NodeMapping.ToInfo(removed.Node), Change = NodeMapping.ToChange(removed.Change) };
+        return new RemoveStorageNodeReply { Node = ToInfo(removed.Node), Change = NodeMapping.ToChange(removed.Change) };
     }
 
     public override async Task<GetStorageNodeStatusReply> GetStorageNodeStatus(GetStorageNodeStatusRequest request, ServerCallContext context)
     {
         var found = await GrpcErrors.Run(() => _registry.GetAsync(request.NodeId, context.CancellationToken));
-        return new GetStorageNodeStatusReply { Node = NodeMapping.ToInfo(found.Node), Change = NodeMapping.ToChange(found.Change) };
+        return new GetStorageNodeStatusReply { Node = ToInfo(found.Node), Change = NodeMapping.ToChange(found.Change) };
     }
 
     public override async Task<ListStorageNodesReply> ListStorageNodes(ListStorageNodesRequest request, ServerCallContext context)
@@ -44,7 +54,7 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
         var reply = new ListStorageNodesReply();
         foreach (var node in nodes)
         {
-            reply.Nodes.Add(NodeMapping.ToInfo(node));
+            reply.Nodes.Add(ToInfo(node));
         }
         return reply;
     }

@@ -18,6 +18,7 @@ public static class NodeMapping
         Status = ToStatus(node.Status),
         CreatedAt = Timestamp.FromDateTimeOffset(node.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(node.UpdatedAt),
+        Incarnation = node.Incarnation ?? "",
     };
 
     public static TopologyChange? ToChange(PendingChangeRecord? change) => change is null

@@ -11,9 +11,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     {
         var problems = new List<string>();
         const string Prefix = NodeOptions.SectionName + ":";
-        if (!NodeIds.IsValid(options.NodeId))
+        if (!NodeIds.IsValidNodeId(options.NodeId))
         {
-            problems.Add($"{Prefix}NodeId must be 1..128 printable ASCII characters (is '{options.NodeId}')");
+            problems.Add($"{Prefix}NodeId must be 1..{NodeIds.MaxNodeIdLength} printable ASCII characters without '{NodeIds.IncarnationSeparator}' (is '{options.NodeId}')");
         }
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory))

@@ -47,12 +47,15 @@ public sealed class KeyMutation
     public byte[] Serialize(SiblingSet next) =>
         _incomingBytes is not null && ReferenceEquals(next, _incoming) ? _incomingBytes : SiblingSetFormat.ToArray(next);
 
-    /// <summary>The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context pruned.</summary>
-    public SiblingSet ApplyTo(SiblingSet current, string nodeId, long nowUnixMs, int maxContextEntries)
+    /// <summary>
+    /// The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context
+    /// pruned. A coordinated write mints its dot under <paramref name="actor"/> (the node's current incarnation).
+    /// </summary>
+    public SiblingSet ApplyTo(SiblingSet current, string actor, long nowUnixMs, int maxContextEntries)
     {
         var next = _incoming is not null ? current.MergeWith(_incoming)
-            : _tombstone ? current.Delete(_clientContext!, nodeId)
-            : current.Update(_clientContext!, nodeId, _value, _expiresAtUnixMs);
-        return SiblingSets.WithoutExpired(next, nowUnixMs).Prune(maxContextEntries, nodeId);
+            : _tombstone ? current.Delete(_clientContext!, actor)
+            : current.Update(_clientContext!, actor, _value, _expiresAtUnixMs);
+        return SiblingSets.WithoutExpired(next, nowUnixMs).Prune(maxContextEntries, actor);
     }
 }

@@ -26,13 +26,25 @@ public sealed partial class VersionedStore
         return local.MergeWith(incoming).Equals(local) ? Coverage.Covered : Coverage.Behind;
     }
 
-    /// <summary>Removes every key whose ring token some range of <paramref name="ranges"/> holds, leaving no tombstones.</summary>
-    public Task<KeyDropResult> DropRangesAsync(TokenRangeIndex ranges, CancellationToken cancellationToken) =>
-        _engine.DropKeysAsync(key => ranges.Contains(RingToken.Of(key)), cancellationToken);
+    /// <summary>
+    /// Removes every key whose ring token some range of <paramref name="ranges"/> holds, leaving no tombstones.
+    /// A new incarnation is taken first, as before any drop: the node may own these ranges again one day.
+    /// </summary>
+    public Task<KeyDropResult> DropRangesAsync(TokenRangeIndex ranges, CancellationToken cancellationToken)
+    {
+        Identity.Renew($"dropping {ranges.Count} token ranges");
+        return _engine.DropKeysAsync(key => ranges.Contains(RingToken.Of(key)), cancellationToken);
+    }
 
-    /// <summary>Removes every key (runbook 3.4 rollback), leaving no tombstones.</summary>
-    public Task<KeyDropResult> ClearAllAsync(CancellationToken cancellationToken) =>
-        _engine.DropKeysAsync(static _ => true, cancellationToken);
+    /// <summary>
+    /// Removes every key (runbook 3.4 rollback), leaving no tombstones, under a new incarnation taken first:
+    /// the counters of the old one are gone with the data, so its dots must never be minted again.
+    /// </summary>
+    public Task<KeyDropResult> ClearAllAsync(CancellationToken cancellationToken)
+    {
+        Identity.Renew("clear-all");
+        return _engine.DropKeysAsync(static _ => true, cancellationToken);
+    }
 
     /// <summary>
     /// One (key count, digest) per range of <paramref name="ranges"/>, each equal to <see cref="RangeDigest"/> of

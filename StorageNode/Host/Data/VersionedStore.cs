@@ -2,6 +2,7 @@ using PairDb.Contracts.Errors;
 using PairDb.Contracts.Keys;
 using PairDb.Contracts.Versioning;
 using PairDb.Engine;
+using PairDb.StorageNode.Identity;
 
 namespace PairDb.StorageNode.Data;
 
@@ -17,17 +18,21 @@ public sealed partial class VersionedStore
     private readonly KeyLocks _locks;
     private readonly TimeProvider _time;
 
-    public VersionedStore(LsmEngine engine, KeyLocks locks, string nodeId, int maxContextEntries, TimeProvider time)
+    public VersionedStore(LsmEngine engine, KeyLocks locks, NodeIdentity identity, int maxContextEntries, TimeProvider time)
     {
         _engine = engine;
         _locks = locks;
-        NodeId = nodeId;
+        Identity = identity;
         MaxContextEntries = maxContextEntries;
         _time = time;
     }
 
-    /// <summary>The id new dots are minted under; protected from context pruning.</summary>
-    public string NodeId { get; }
+    /// <summary>
+    /// Whose dots this store mints: the current incarnation's actor, protected from context pruning.
+    /// Read after the key's current set is loaded, never before: a drop of acknowledged data renews the
+    /// incarnation first, so a load that already misses dropped data is followed by a read of the new actor.
+    /// </summary>
+    public NodeIdentity Identity { get; }
 
     public int MaxContextEntries { get; }
 
@@ -61,7 +66,7 @@ public sealed partial class VersionedStore
         try
         {
             var current = LoadForUpdate(mutation.EncodedKey);
-            next = mutation.ApplyTo(current, NodeId, NowUnixMs(), MaxContextEntries);
+            next = mutation.ApplyTo(current, Identity.Current.Actor, NowUnixMs(), MaxContextEntries);
             bytes = mutation.Serialize(next);
             using var batch = new WriteBatch(WriteBatch.EmptySize + WriteBatch.PutSize(mutation.EncodedKey.Length, bytes.Length));
             batch.Put(mutation.EncodedKey, bytes);
@@ -103,7 +108,7 @@ public sealed partial class VersionedStore
             {
                 var key = mutations[i].EncodedKey;
                 var current = pending.TryGetValue(key, out var previous) ? results[previous].Set : LoadForUpdate(key);
-                var next = mutations[i].ApplyTo(current, NodeId, now, MaxContextEntries);
+                var next = mutations[i].ApplyTo(current, Identity.Current.Actor, now, MaxContextEntries);
                 results[i] = new StoredVersions(next, mutations[i].Serialize(next));
                 pending[key] = i;
                 size += WriteBatch.PutSize(key.Length, results[i].Bytes.Length);

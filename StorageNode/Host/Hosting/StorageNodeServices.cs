@@ -11,6 +11,7 @@ using PairDb.Engine;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Disk;
+using PairDb.StorageNode.Identity;
 using PairDb.StorageNode.Rpc;
 using PairDb.StorageNode.Metrics;
 using PairDb.StorageNode.Streaming;
@@ -41,10 +42,16 @@ public static class StorageNodeServices
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<KeyLocks>();
+        services.AddSingleton(sp => NodeIdentity.Open(
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,
+            Engine.IO.PhysicalFileSystem.Instance,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NodeIdentity>()));
         services.AddSingleton(sp => new VersionedStore(
             sp.GetRequiredService<LsmEngine>(),
             sp.GetRequiredService<KeyLocks>(),
-            sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,
+            sp.GetRequiredService<NodeIdentity>(),
             sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextEntries,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));

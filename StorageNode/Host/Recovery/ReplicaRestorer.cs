@@ -8,6 +8,8 @@ using PairDb.Engine;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Streaming;
 
+using PairDb.StorageNode.Identity;
+
 namespace PairDb.StorageNode.Recovery;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace PairDb.StorageNode.Recovery;
 /// ranges each peer shares with this node), merging them as any streamed entry. Everything that can fail without
 /// side effects (names, unknown files, no coordinator, coordinator unreachable) is checked before a file is removed.
 /// </summary>
-public sealed class ReplicaRestorer(LsmEngine engine, NodeChannels channels, RangePuller puller, IOptions<NodeOptions> node, ILogger<ReplicaRestorer> logger)
+public sealed class ReplicaRestorer(LsmEngine engine, NodeIdentity identity, NodeChannels channels, RangePuller puller, IOptions<NodeOptions> node, ILogger<ReplicaRestorer> logger)
 {
     private readonly NodeOptions _node = node.Value;
 
@@ -38,6 +40,9 @@ public sealed class ReplicaRestorer(LsmEngine engine, NodeChannels channels, Ran
         IReadOnlyList<TableInfo> removed;
         try
         {
+            // Until the refetch completes, this node lacks writes it acknowledged, its own dots among them:
+            // minting on top of that gap under the old incarnation could re-issue one of them.
+            identity.Renew($"restore-from-replica of {string.Join(",", files)}");
             removed = await engine.RemoveTablesAsync([.. tables.Keys], cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Time.Testing;
 using PairDb.Contracts.Keys;
 using PairDb.Contracts.Versioning;
 using PairDb.Engine;
+using Microsoft.Extensions.Logging.Abstractions;
+using PairDb.Engine.IO;
 using PairDb.StorageNode.Data;
+using PairDb.StorageNode.Identity;
 using PairDb.Testing;
 
 namespace PairDb.StorageNode.Tests.Unit;
@@ -13,6 +16,9 @@ public sealed class VersionedStoreTests
     private LsmEngine _engine = null!;
     private FakeTimeProvider _time = null!;
     private VersionedStore _store = null!;
+    private NodeIdentity _identity = null!;
+
+    private string Actor => _identity.Current.Actor;
 
     [SetUp]
     public void SetUp()
@@ -20,13 +26,15 @@ public sealed class VersionedStoreTests
         _directory = TestDirectory.Create();
         _time = new FakeTimeProvider(DateTimeOffset.Parse("2025-01-09T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         _engine = LsmEngine.Open(new LsmEngineOptions { DataDirectory = _directory.Path, Durability = DurabilityMode.Sync });
-        _store = new VersionedStore(_engine, new KeyLocks(64), "n1", 3, _time);
+        _identity = NodeIdentity.Open(_directory.Path, "n1", PhysicalFileSystem.Instance, _time, NullLogger.Instance);
+        _store = new VersionedStore(_engine, new KeyLocks(64), _identity, 3, _time);
     }
 
     [TearDown]
     public void TearDown()
     {
         _engine.Dispose();
+        _identity.Dispose();
         _directory.Dispose();
     }
 
@@ -48,7 +56,7 @@ public sealed class VersionedStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(stored.Siblings, Has.Count.EqualTo(64));
-            Assert.That(stored.Context.Get("n1"), Is.EqualTo(64UL), "every write minted its own dot");
+            Assert.That(stored.Context.Get(Actor), Is.EqualTo(64UL), "every write minted its own dot");
         });
     }
 
@@ -82,7 +90,7 @@ public sealed class VersionedStoreTests
         {
             Assert.That(before.Siblings, Has.Count.EqualTo(1));
             Assert.That(after.Siblings, Is.Empty);
-            Assert.That(after.Context.Get("n1"), Is.EqualTo(1UL));
+            Assert.That(after.Context.Get(Actor), Is.EqualTo(1UL));
         });
     }
 
@@ -91,7 +99,7 @@ public sealed class VersionedStoreTests
     {
         await _store.ApplyAsync(KeyMutation.Write(Key("p"), VersionVector.Empty, "mine"u8.ToArray()), CancellationToken.None);
         var mine = _store.Read(Key("p"))!.Value.Set;
-        var others = VersionVector.From([new Dot("a", 5), new Dot("b", 6), new Dot("c", 7), new Dot("n1", 1)]);
+        var others = VersionVector.From([new Dot("a", 5), new Dot("b", 6), new Dot("c", 7), new Dot(Actor, 1)]);
 
         var merged = (await _store.ApplyAsync(KeyMutation.Write(Key("p"), others, "next"u8.ToArray()), CancellationToken.None)).Set;
 
@@ -99,7 +107,7 @@ public sealed class VersionedStoreTests
         {
             Assert.That(mine.Siblings, Has.Count.EqualTo(1));
             Assert.That(merged.Context.Count, Is.LessThanOrEqualTo(3));
-            Assert.That(merged.Context.Get("n1"), Is.EqualTo(2UL), "the node's own entry is never pruned");
+            Assert.That(merged.Context.Get(Actor), Is.EqualTo(2UL), "the node's own entry is never pruned");
         });
     }
 

@@ -1,0 +1,27 @@
+using Grpc.Core;
+using PairDb.Contracts.Grpc;
+
+namespace PairDb.StorageNode.Rpc;
+
+public sealed partial class StorageGrpcService
+{
+    public override Task<IdentifyReply> Identify(IdentifyRequest request, ServerCallContext context)
+    {
+        var identity = _store.Identity;
+        var current = identity.Current;
+        var reply = new IdentifyReply
+        {
+            NodeId = identity.NodeId,
+            Incarnation = current.Id,
+            Actor = current.Actor,
+            IncarnationSinceUnixMs = current.Since.ToUnixTimeMilliseconds(),
+            IncarnationReason = current.Reason,
+        };
+        foreach (var previous in identity.Previous)
+        {
+            reply.PreviousIncarnations.Add(previous.Id);
+        }
+
+        return Task.FromResult(reply);
+    }
+}
