@@ -132,6 +132,7 @@ public static partial class CoordinatorHost
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<NodeLiveness>();
         services.AddSingleton<NodeIdentities>();
+        services.AddSingleton<NodeIdentifier>();
         services.AddSingleton<NodeChannelPool>();
         services.AddSingleton<CoordinatorMetrics>();
         services.AddSingleton<NodeHealthProber>();

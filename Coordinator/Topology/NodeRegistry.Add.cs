@@ -14,11 +14,18 @@ public sealed partial class NodeRegistry
     /// runner drives to NORMAL. The change is <c>in_progress</c>, or <c>pending</c> when it waits for
     /// the operator (AutoStart=false) or behind another change. Idempotent: the same id, host and port
     /// again returns the existing node and its change; the same id or address with different details
-    /// is AlreadyExists.
+    /// is AlreadyExists. A process already answering at the address must answer to the same node id.
     /// </summary>
     public async Task<NodeWithChange> AddAsync(NodeRegistration request, CancellationToken cancellationToken)
     {
         var registration = Normalize(request);
+        var answered = await _identifier.AnsweredNodeIdAsync(registration.Host, registration.GrpcPort, cancellationToken);
+        if (answered is not null && !string.Equals(answered, registration.NodeId, StringComparison.Ordinal))
+        {
+            throw Invalid($"the storage node at {registration.Host}:{registration.GrpcPort} is configured as '{answered}', not '{registration.NodeId}': " +
+                $"register it as '{answered}', or start it with PairDb:StorageNode:NodeId={registration.NodeId}");
+        }
+
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);

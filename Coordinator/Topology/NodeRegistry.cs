@@ -26,6 +26,7 @@ public sealed partial class NodeRegistry
     private readonly IOptions<RingOptions> _ringOptions;
     private readonly IOptions<TopologyChangeOptions> _changeOptions;
     private readonly ChangeScheduler _scheduler;
+    private readonly Nodes.NodeIdentifier _identifier;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeRegistry> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
@@ -37,6 +38,7 @@ public sealed partial class NodeRegistry
         IOptions<RingOptions> ringOptions,
         IOptions<TopologyChangeOptions> changeOptions,
         ChangeScheduler scheduler,
+        Nodes.NodeIdentifier identifier,
         TimeProvider time,
         ILogger<NodeRegistry> logger)
     {
@@ -45,6 +47,7 @@ public sealed partial class NodeRegistry
         _ringOptions = ringOptions;
         _changeOptions = changeOptions;
         _scheduler = scheduler;
+        _identifier = identifier;
         _time = time;
         _logger = logger;
     }

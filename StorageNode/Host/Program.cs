@@ -74,6 +74,7 @@ CompactionEndpoints.Map(api);
 CacheEndpoints.Map(api);
 DataEndpoints.Map(api);
 RecoveryEndpoints.Map(api);
+IdentityEndpoints.Map(api);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -41,6 +41,7 @@ public sealed class DataPathTests
     {
         var reply = await Client.CoordinatedWriteAsync(Write("t1", "k-write", "v1"));
         var read = await Client.ReadAsync(Read("t1", "k-write"));
+        var identity = await Client.IdentifyAsync(new IdentifyRequest());
 
         var set = Parse(read.Versions);
         Assert.Multiple(() =>
@@ -48,7 +49,8 @@ public sealed class DataPathTests
             Assert.That(read.Found, Is.True);
             Assert.That(read.Versions, Is.EqualTo(reply.Versions));
             Assert.That(LiveValues(set), Is.EqualTo(new[] { "v1" }));
-            Assert.That(set.Siblings[0].Dot, Is.EqualTo(new Dot(StorageNodeProcess.NodeId, 1)));
+            Assert.That(set.Siblings[0].Dot, Is.EqualTo(new Dot(identity.Actor, 1)), "minted under the node's current incarnation");
+            Assert.That(identity.Actor, Is.EqualTo($"{StorageNodeProcess.NodeId}@{identity.Incarnation}"));
         });
     }
 
@@ -152,11 +154,12 @@ public sealed class DataPathTests
 
         var expired = await Client.ReadAsync(Read("t1", "k-ttl"));
         var notExpired = await Client.ReadAsync(Read("t1", "k-ttl-live"));
+        var actor = (await Client.IdentifyAsync(new IdentifyRequest())).Actor;
 
         Assert.Multiple(() =>
         {
             Assert.That(Parse(expired.Versions).Siblings, Is.Empty);
-            Assert.That(Parse(expired.Versions).Context.Get(StorageNodeProcess.NodeId), Is.EqualTo(1UL), "the context still remembers the write");
+            Assert.That(Parse(expired.Versions).Context.Get(actor), Is.EqualTo(1UL), "the context still remembers the write");
             Assert.That(LiveValues(Parse(notExpired.Versions)), Is.EqualTo(new[] { "here" }));
         });
     }
