@@ -68,7 +68,7 @@ public sealed partial class LsmEngine : IDisposable
 
     /// <summary>
     /// The operator's "rebuild this node" action for a data directory that <see cref="Open"/> refused: moves every
-    /// table file and the broken manifest to <c>quarantine-&lt;UTC timestamp&gt;/</c>, removes <c>IDENTITY</c>, deletes
+    /// table file, the broken manifest and the commit-log segments to <c>quarantine-&lt;UTC timestamp&gt;/</c>, removes <c>IDENTITY</c>, deletes
     /// nothing else; the next <see cref="Open"/> starts empty. Throws <see cref="InvalidOperationException"/> when the
     /// manifest is readable (nothing is unaccounted). No engine may have the directory open meanwhile.
     /// </summary>

@@ -1,15 +1,20 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using PairDb.Engine.CommitLog;
 using PairDb.Engine.Diagnostics;
 using PairDb.Engine.IO;
 
 namespace PairDb.Engine.Manifest;
 
 /// <summary>
-/// The operator's way out of a refused open: moves (never deletes) every unaccounted table file and the broken
-/// manifest into <c>&lt;data&gt;/quarantine-&lt;UTC timestamp&gt;/</c>, keeping their relative paths, so the engine
-/// then opens empty and the node is rebuilt from its replicas. Commit-log segments stay: each record is checked by
-/// its own CRC and replays without a manifest (flushed sequence 0), so they only bring back writes this node took.
+/// The operator's way out of a refused open: moves (never deletes) every unaccounted table file, the broken
+/// manifest and the commit-log segments into <c>&lt;data&gt;/quarantine-&lt;UTC timestamp&gt;/</c>, keeping their
+/// relative paths, so the engine then opens empty and the node is rebuilt from its replicas.
+/// <para>
+/// The segments go too: without a manifest there is no flushed sequence, so they would replay from the start, and
+/// whatever they still hold below the lost flushed sequence may be data the node has since dropped (a range moved
+/// away, tombstones collected elsewhere): replaying it would resurrect it.
+/// </para>
 /// </summary>
 internal static class Quarantine
 {
@@ -36,6 +41,7 @@ internal static class Quarantine
 
         var target = CreateTarget(fileSystem, dataDirectory, time);
         var sources = new List<string>(refusal.TableFiles);
+        sources.AddRange(fileSystem.ListFiles(Path.Combine(dataDirectory, CommitLogPaths.DirectoryName), "*"));
         foreach (var name in (ReadOnlySpan<string>)[ManifestStore.FileName, ManifestStore.TempFileName])
         {
             var path = Path.Combine(dataDirectory, name);

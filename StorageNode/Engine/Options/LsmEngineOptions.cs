@@ -55,7 +55,7 @@ public sealed class LsmEngineOptions
     /// <summary>
     /// The operator's explicit "rebuild this node" decision. When the manifest is missing, unreadable, corrupt or of an
     /// unsupported version, <see cref="LsmEngine.Open"/> normally refuses (<see cref="ManifestUnavailableException"/>);
-    /// with this set it instead moves every table file and the broken manifest to <c>quarantine-&lt;UTC timestamp&gt;/</c>
+    /// with this set it instead moves every table file, the broken manifest and the commit-log segments to <c>quarantine-&lt;UTC timestamp&gt;/</c>
     /// in the data directory, removes <c>IDENTITY</c>, and opens empty. Has no effect when the manifest is readable.
     /// Set it for one start, then clear it. Default false.
     /// </summary>
