@@ -10,81 +10,97 @@ using PairDb.StorageNode.Disk;
 using PairDb.StorageNode.Rpc;
 using PairDb.StorageNode.Hosting;
 using PairDb.StorageNode.Metrics;
+using PairDb.StorageNode.Refusal;
 
-// Content root = the install directory, so appsettings.json is found whatever the working directory.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-PairDbEnvironmentVariablesSource.Install(builder.Configuration);
-builder.Logging.AddSimpleConsole(o =>
+// A node whose engine refuses its data directory (ManifestUnavailableException) does not exit: it runs the refused
+// host until the operator quarantines the files, then starts serving here on the emptied directory.
+while (true)
 {
-    o.SingleLine = true;
-    o.UseUtcTimestamp = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-});
-builder.Services.AddStorageNode(builder.Configuration);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-builder.WebHost.ConfigureKestrel((context, kestrel) =>
-    KestrelEndpoints.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<NodeOptions>>().Value, context.Configuration));
+    var builder = NodeHostBuilder.Create(args);
+    builder.Services.AddStorageNode(builder.Configuration);
+    builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        KestrelEndpoints.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<NodeOptions>>().Value, context.Configuration));
 
-var app = builder.Build();
-var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.StorageNode");
-NodeOptions node;
-try
-{
-    // Options are validated and the engine opened (recovery) before any port is bound.
-    node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
-    LogEffectiveOptions(app.Services, logger, node);
-    // The meter provider listens before any instrument records, so the zero-initialised series are not lost.
-    app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
-    // The identity first: it locks the data directory and takes the incarnation before recovery reads any data.
-    app.Services.GetRequiredService<PairDb.StorageNode.Identity.NodeIdentity>();
-    var engine = app.Services.GetRequiredService<LsmEngine>();
-    app.Services.GetRequiredService<EngineMetrics>();
-    app.Services.GetRequiredService<PairDb.StorageNode.Streaming.StreamingMetrics>();
-    if (engine.NeedsRepair)
+    var app = builder.Build();
+    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.StorageNode");
+    NodeOptions node;
+    try
     {
-        StartupLog.NeedsRepair(logger);
+        // Options are validated and the engine opened (recovery) before any port is bound.
+        node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        LogEffectiveOptions(app.Services, logger, node);
+        // The meter provider listens before any instrument records, so the zero-initialised series are not lost.
+        app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
+        // The identity first: it locks the data directory and takes the incarnation before recovery reads any data.
+        var identity = app.Services.GetRequiredService<PairDb.StorageNode.Identity.NodeIdentity>();
+        var engine = app.Services.GetRequiredService<LsmEngine>();
+        if (engine.Quarantined is not null)
+        {
+            // The quarantine removed IDENTITY with the data; write it again (and under yet another incarnation).
+            identity.Renew("quarantined unaccounted files at start");
+        }
+
+        app.Services.GetRequiredService<EngineMetrics>();
+        app.Services.GetRequiredService<PairDb.StorageNode.Streaming.StreamingMetrics>();
+        if (engine.NeedsRepair)
+        {
+            StartupLog.NeedsRepair(logger);
+        }
     }
+    catch (ManifestUnavailableException refusal)
+    {
+        RefusalLog.Refused(logger, refusal.Problem.ToString(), refusal.Message, RefusalState.Recovery);
+        var refusedNode = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var engineOptions = app.Services.GetRequiredService<IOptions<StorageEngineOptions>>().Value;
+        await app.DisposeAsync();
+        if (await RefusedNode.RunAsync(args, refusedNode, engineOptions, refusal) == RefusedNodeOutcome.Stopped)
+        {
+            return 1;
+        }
+
+        continue;
+    }
+    catch (Exception e) when (e is OptionsValidationException or PairDb.StorageNode.Identity.NodeIdentityException or StorageEngineException or IOException or UnauthorizedAccessException or ArgumentException)
+    {
+        StartupLog.StartFailed(logger, e.Message, e);
+        return 1;
+    }
+
+    // Admin endpoints answer JSON even for a bug (the middleware logs the exception).
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
+    });
+    app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
+    app.MapGrpcService<StorageGrpcService>();
+    app.MapGrpcReflectionService();
+    app.MapGrpcHealthChecksService();
+    HealthEndpoints.Map(app);
+    app.MapPrometheusScrapingEndpoint("/metrics");
+    var api = app.MapGroup("/api/v1");
+    api.MapPrometheusScrapingEndpoint("/metrics");
+    MaintenanceEndpoints.Map(api);
+    DiskEndpoints.Map(api);
+    CommitLogEndpoints.Map(api);
+    StorageEndpoints.Map(api);
+    IntegrityEndpoints.Map(api);
+    IntegrityScanEndpoints.Map(api);
+    CompactionEndpoints.Map(api);
+    CacheEndpoints.Map(api);
+    DataEndpoints.Map(api);
+    RecoveryEndpoints.Map(api);
+    IdentityEndpoints.Map(api);
+
+    app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        StartupLog.Started(logger, node.NodeId, node.GrpcPort, string.Join(",", addresses), node.DataDirectory);
+    });
+    app.Lifetime.ApplicationStopping.Register(() => StartupLog.Stopping(logger));
+
+    await app.RunAsync();
+    return 0;
 }
-catch (Exception e) when (e is OptionsValidationException or PairDb.StorageNode.Identity.NodeIdentityException or StorageEngineException or IOException or UnauthorizedAccessException or ArgumentException)
-{
-    StartupLog.StartFailed(logger, e.Message, e);
-    return 1;
-}
-
-// Admin endpoints answer JSON even for a bug (the middleware logs the exception).
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
-});
-app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
-app.MapGrpcService<StorageGrpcService>();
-app.MapGrpcReflectionService();
-app.MapGrpcHealthChecksService();
-HealthEndpoints.Map(app);
-app.MapPrometheusScrapingEndpoint("/metrics");
-var api = app.MapGroup("/api/v1");
-api.MapPrometheusScrapingEndpoint("/metrics");
-MaintenanceEndpoints.Map(api);
-DiskEndpoints.Map(api);
-CommitLogEndpoints.Map(api);
-StorageEndpoints.Map(api);
-IntegrityEndpoints.Map(api);
-IntegrityScanEndpoints.Map(api);
-CompactionEndpoints.Map(api);
-CacheEndpoints.Map(api);
-DataEndpoints.Map(api);
-RecoveryEndpoints.Map(api);
-IdentityEndpoints.Map(api);
-
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-    StartupLog.Started(logger, node.NodeId, node.GrpcPort, string.Join(",", addresses), node.DataDirectory);
-});
-app.Lifetime.ApplicationStopping.Register(() => StartupLog.Stopping(logger));
-
-await app.RunAsync();
-return 0;
 
 static void LogEffectiveOptions(IServiceProvider services, ILogger logger, NodeOptions node)
 {

@@ -6,9 +6,10 @@ namespace PairDb.Engine.Tests;
 /// <summary>Looks inside an engine's tables: every stored version, as "key@level:kind".</summary>
 internal static class EngineTestKit
 {
-    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null, bool dynamicLevels = false, Microsoft.Extensions.Logging.ILoggerFactory? logger = null) => new()
+    public static LsmEngineOptions CompactionOptions(TempDirectory dir, TimeProvider? time = null, bool automatic = false, long targetFileBytes = 64 << 20, int level0Trigger = 4, IO.IStorageFileSystem? fileSystem = null, bool dynamicLevels = false, Microsoft.Extensions.Logging.ILoggerFactory? logger = null, bool quarantine = false) => new()
     {
         DataDirectory = dir.Path,
+        QuarantineUnaccountedFiles = quarantine,
         MemtableSizeBytes = 1 << 20,
         CommitLogSegmentBytes = 64 << 10,
         TimeProvider = time ?? TimeProvider.System,

@@ -127,8 +127,10 @@ public sealed class GoldenBytesTests
     {
         // Written by part 1 of the engine: no sequence-time section.
         var bytes = Convert.FromHexString("5044424D414E49310100000025000000038F1927000000000900000000000000D204000000000000010000000005000000000000000010000000000000");
-        Assert.That(ManifestHeader.Parse(bytes, "MANIFEST").BodyLength, Is.EqualTo(37));
-        var parsed = ManifestState.ParseBody(bytes.AsSpan(ManifestHeader.Size))!;
+        var header = ManifestHeader.Parse(bytes, "MANIFEST");
+        Assert.That(header.BodyLength, Is.EqualTo(37));
+        Assert.That(header.Version, Is.EqualTo(1u));
+        var parsed = ManifestState.ParseBody(bytes.AsSpan(ManifestHeader.Size), header.Version)!;
         Assert.That(parsed.Tables, Is.EqualTo(new[] { new ManifestTableRecord(0, 5, 4096) }));
         Assert.That(parsed.SequenceTimes, Is.Empty);
     }

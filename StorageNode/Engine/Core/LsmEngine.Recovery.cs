@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PairDb.Engine.CommitLog;
 using PairDb.Engine.Diagnostics;
+using PairDb.Engine.Manifest;
 using PairDb.Engine.MemTable;
 using PairDb.Engine.SSTable;
 
@@ -9,8 +10,8 @@ namespace PairDb.Engine;
 public sealed partial class LsmEngine
 {
     /// <summary>
-    /// Open sequence: load the manifest, map its tables, delete table files it does not name (orphans of a
-    /// flush that crashed before its manifest replace), replay commit-log records newer than the flushed
+    /// Open sequence: load the manifest (or refuse: <see cref="ManifestRecovery"/>), map its tables, delete the table
+    /// files it proves unneeded (<see cref="OrphanRule"/>), replay commit-log records newer than the flushed
     /// sequence into memtables, then start a fresh log segment.
     /// </summary>
     private void Recover()
@@ -24,7 +25,7 @@ public sealed partial class LsmEngine
             _fileSystem.CreateDirectory(SSTablePaths.LevelDirectory(dataDirectory, level));
         }
 
-        _manifest = _manifestStore.Load();
+        _manifest = LoadManifest();
         var levels = OpenTables(out var lastSequence);
         RemoveOrphans();
         _nextMemTableId = 1;
@@ -125,33 +126,50 @@ public sealed partial class LsmEngine
         return levels;
     }
 
+    private ManifestState LoadManifest()
+    {
+        try
+        {
+            return ManifestRecovery.LoadOrRefuse(_fileSystem, _manifestStore, _options.DataDirectory);
+        }
+        catch (ManifestUnavailableException refusal) when (_options.QuarantineUnaccountedFiles)
+        {
+            Quarantined = Manifest.Quarantine.Run(_fileSystem, _options.DataDirectory, refusal, _options.TimeProvider, _logger);
+            return ManifestState.Empty;
+        }
+    }
+
     private void RemoveOrphans()
     {
-        var live = new HashSet<string>(StringComparer.Ordinal);
+        var liveLevels = new Dictionary<long, int>(_manifest.Tables.Count);
         foreach (var record in _manifest.Tables)
         {
-            live.Add(Path.GetFullPath(SSTablePaths.TablePath(_options.DataDirectory, record.Level, record.FileId)));
+            liveLevels[record.FileId] = record.Level;
         }
 
-        for (var level = 0; level < SSTablePaths.MaxLevels; level++)
+        var synced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in TableFiles.List(_fileSystem, _options.DataDirectory))
         {
-            var directory = SSTablePaths.LevelDirectory(_options.DataDirectory, level);
-            var removed = false;
-            foreach (var file in _fileSystem.ListFiles(directory, "*.sst"))
+            switch (OrphanRule.Classify(file, _manifest.NextFileId, liveLevels))
             {
-                if (!live.Contains(Path.GetFullPath(file)))
-                {
-                    _fileSystem.Delete(file);
+                case TableFileVerdict.UnfinishedOutput:
+                case TableFileVerdict.Dropped:
+                    _fileSystem.Delete(file.Path);
                     Interlocked.Increment(ref _counters.OrphanFilesDeleted);
-                    EngineLog.OrphanRemoved(_logger, file);
-                    removed = true;
-                }
+                    EngineLog.OrphanRemoved(_logger, file.Path);
+                    synced.Add(Path.GetDirectoryName(file.Path)!);
+                    break;
+                case TableFileVerdict.Unexplained:
+                    EngineLog.OrphanKept(_logger, file.Path, file.FileId is null
+                        ? "not a name the engine writes"
+                        : $"the manifest names table {file.FileId} at level {liveLevels[file.FileId.Value]}");
+                    break;
             }
+        }
 
-            if (removed)
-            {
-                _fileSystem.SyncDirectory(directory);
-            }
+        foreach (var directory in synced)
+        {
+            _fileSystem.SyncDirectory(directory);
         }
     }
 }

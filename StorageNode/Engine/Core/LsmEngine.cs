@@ -45,6 +45,9 @@ public sealed partial class LsmEngine : IDisposable
 
     public LsmEngineOptions Options => _options;
 
+    /// <summary>Set when this open quarantined unaccounted files (<see cref="LsmEngineOptions.QuarantineUnaccountedFiles"/>); null otherwise.</summary>
+    public QuarantineReport? Quarantined { get; private set; }
+
     /// <summary>Opens (creating if needed) the database in <see cref="LsmEngineOptions.DataDirectory"/> and runs recovery.</summary>
     public static LsmEngine Open(LsmEngineOptions options)
     {
@@ -61,6 +64,29 @@ public sealed partial class LsmEngine : IDisposable
             engine.DisposeAfterFailedOpen();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The operator's "rebuild this node" action for a data directory that <see cref="Open"/> refused: moves every
+    /// table file, the broken manifest and the commit-log segments to <c>quarantine-&lt;UTC timestamp&gt;/</c>, removes <c>IDENTITY</c>, deletes
+    /// nothing else; the next <see cref="Open"/> starts empty. Throws <see cref="InvalidOperationException"/> when the
+    /// manifest is readable (nothing is unaccounted). No engine may have the directory open meanwhile.
+    /// </summary>
+    public static QuarantineReport QuarantineUnaccountedFiles(LsmEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var store = new ManifestStore(options.FileSystem, options.DataDirectory);
+        try
+        {
+            ManifestRecovery.LoadOrRefuse(options.FileSystem, store, options.DataDirectory);
+        }
+        catch (ManifestUnavailableException refusal)
+        {
+            return Manifest.Quarantine.Run(options.FileSystem, options.DataDirectory, refusal, options.TimeProvider, options.LoggerFactory.CreateLogger("PairDb.Engine"));
+        }
+
+        throw new InvalidOperationException($"The manifest of {options.DataDirectory} is readable: no file is unaccounted for and nothing was quarantined. Open the engine normally.");
     }
 
     public void Dispose()

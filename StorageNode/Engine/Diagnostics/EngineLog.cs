@@ -44,6 +44,15 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Orphan file removed file={File}")]
     public static partial void OrphanRemoved(ILogger logger, string file);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Unexplained table file kept file={File} reason=\"{Reason}\"")]
+    public static partial void OrphanKept(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "File quarantined file={File} moved_to={Destination}")]
+    public static partial void FileQuarantined(ILogger logger, string file, string destination);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Unaccounted files quarantined data_directory={Directory} quarantine={Quarantine} files_moved={Files} identity_deleted={IdentityDeleted} problem=\"{Problem}\"; the engine opens empty and the node must be rebuilt from its replicas")]
+    public static partial void Quarantined(ILogger logger, string directory, string quarantine, int files, bool identityDeleted, string problem);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Engine opened data_directory={Directory} durability={Durability} memtable_size_bytes={MemtableBytes} max_immutable_memtables={MaxImmutable} segment_bytes={SegmentBytes} block_size={BlockSize} bloom_bits_per_key={BloomBits} periodic_sync_ms={PeriodicMs} sstables={Tables} last_sequence={LastSequence}")]
     public static partial void EngineOpened(ILogger logger, string directory, DurabilityMode durability, long memtableBytes, int maxImmutable, long segmentBytes, int blockSize, int bloomBits, long periodicMs, int tables, long lastSequence);
 

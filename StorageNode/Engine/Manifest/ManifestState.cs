@@ -36,7 +36,8 @@ internal sealed record ManifestState(long NextFileId, long FlushedSequence, IRea
         }
     }
 
-    public static ManifestState? ParseBody(ReadOnlySpan<byte> body)
+    /// <summary>Null when the body does not have the layout of <paramref name="version"/>.</summary>
+    public static ManifestState? ParseBody(ReadOnlySpan<byte> body, uint version = ManifestHeader.CurrentVersion)
     {
         if (body.Length < 20)
         {
@@ -56,7 +57,14 @@ internal sealed record ManifestState(long NextFileId, long FlushedSequence, IRea
             tables[i] = ManifestTableRecord.Parse(body[(20 + (i * ManifestTableRecord.Size))..]);
         }
 
+        // Version 1 has no sequence-time section; version 2 always writes one (possibly empty) but a
+        // version 2 body ending after the tables has always been read as "no points", and still is.
         var points = Array.Empty<SequenceTimePoint>();
+        if (version == 1 && body.Length != tablesEnd)
+        {
+            return null;
+        }
+
         if (body.Length != tablesEnd)
         {
             var rest = body[(int)tablesEnd..];

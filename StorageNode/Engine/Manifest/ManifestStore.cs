@@ -10,28 +10,31 @@ namespace PairDb.Engine.Manifest;
 internal sealed class ManifestStore(IStorageFileSystem fileSystem, string dataDirectory)
 {
     public const string FileName = "MANIFEST";
-    private const string TempFileName = "MANIFEST.tmp";
+    public const string TempFileName = "MANIFEST.tmp";
 
     public string FilePath { get; } = Path.Combine(dataDirectory, FileName);
 
-    public ManifestState Load()
-    {
-        var temp = Path.Combine(dataDirectory, TempFileName);
-        if (fileSystem.FileExists(temp))
-        {
-            fileSystem.Delete(temp); // an interrupted replace; the old manifest is still authoritative
-        }
+    public string TempFilePath { get; } = Path.Combine(dataDirectory, TempFileName);
 
+    public bool Exists => fileSystem.FileExists(FilePath);
+
+    /// <summary>
+    /// The manifest, or null when there is no <c>MANIFEST</c> file (whether that is a fresh directory or a lost
+    /// manifest is the caller's call). Throws <see cref="CorruptFileException"/>, <see cref="ChecksumMismatchException"/>,
+    /// <see cref="UnsupportedFormatVersionException"/> or an I/O exception, and changes nothing on disk either way.
+    /// </summary>
+    public ManifestState? TryLoad()
+    {
         if (!fileSystem.FileExists(FilePath))
         {
-            return ManifestState.Empty;
+            return null;
         }
 
         var bytes = fileSystem.ReadAllBytes(FilePath);
         var header = ManifestHeader.Parse(bytes, FilePath);
         if (header.BodyLength < 0 || header.BodyLength > bytes.Length - ManifestHeader.Size)
         {
-            throw new CorruptFileException(FilePath, 12, "manifest body length exceeds the file");
+            throw new CorruptFileException(FilePath, 12, $"manifest truncated: the body needs {header.BodyLength} bytes, the file holds {bytes.Length - ManifestHeader.Size} after the header");
         }
 
         var body = bytes.AsSpan(ManifestHeader.Size, header.BodyLength);
@@ -41,25 +44,32 @@ internal sealed class ManifestStore(IStorageFileSystem fileSystem, string dataDi
             throw new ChecksumMismatchException(FilePath, ManifestHeader.Size, header.BodyCrc, actual);
         }
 
-        return ManifestState.ParseBody(body) ?? throw new CorruptFileException(FilePath, ManifestHeader.Size, "malformed manifest body");
+        return ManifestState.ParseBody(body, header.Version) ?? throw new CorruptFileException(FilePath, ManifestHeader.Size, "malformed manifest body");
+    }
+
+    /// <summary>
+    /// Removes a <c>MANIFEST.tmp</c> left by an interrupted replace. Only once <c>MANIFEST</c> has been read (it is
+    /// authoritative) or the directory is known fresh: with <c>MANIFEST</c> lost, the temp file may be the only copy.
+    /// </summary>
+    public void DeleteInterruptedReplace()
+    {
+        if (fileSystem.FileExists(TempFilePath))
+        {
+            fileSystem.Delete(TempFilePath);
+        }
     }
 
     public void Save(ManifestState state)
     {
         var bytes = Encode(state);
-        var temp = Path.Combine(dataDirectory, TempFileName);
-        if (fileSystem.FileExists(temp))
-        {
-            fileSystem.Delete(temp);
-        }
-
-        using (var file = fileSystem.Create(temp))
+        DeleteInterruptedReplace();
+        using (var file = fileSystem.Create(TempFilePath))
         {
             file.Write(0, bytes);
             file.Sync();
         }
 
-        fileSystem.Replace(temp, FilePath);
+        fileSystem.Replace(TempFilePath, FilePath);
         fileSystem.SyncDirectory(dataDirectory);
     }
 

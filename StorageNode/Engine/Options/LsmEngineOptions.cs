@@ -52,6 +52,15 @@ public sealed class LsmEngineOptions
     /// <summary>Threads verifying blocks in a full integrity scan (<c>checksum_workers</c>). Default max(1, cores / 2).</summary>
     public int ChecksumWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// The operator's explicit "rebuild this node" decision. When the manifest is missing, unreadable, corrupt or of an
+    /// unsupported version, <see cref="LsmEngine.Open"/> normally refuses (<see cref="ManifestUnavailableException"/>);
+    /// with this set it instead moves every table file, the broken manifest and the commit-log segments to <c>quarantine-&lt;UTC timestamp&gt;/</c>
+    /// in the data directory, removes <c>IDENTITY</c>, and opens empty. Has no effect when the manifest is readable.
+    /// Set it for one start, then clear it. Default false.
+    /// </summary>
+    public bool QuarantineUnaccountedFiles { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -52,6 +52,16 @@ public sealed class StorageEngineOptions
     /// <summary>Tables verified in parallel by <c>integrity/scan-all</c>. Default max(1, cores / 2).</summary>
     public int ChecksumWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// The operator's "rebuild this node from its replicas" decision, for a node that refused to start because its
+    /// MANIFEST is missing, unreadable, corrupt or of an unsupported version: at the next start the engine moves (never
+    /// deletes) every table file, the broken manifest and the commit log to <c>&lt;data&gt;/quarantine-&lt;UTC timestamp&gt;/</c>,
+    /// removes <c>&lt;data&gt;/IDENTITY</c>, and opens empty. No effect when the manifest is readable. Set it for one start
+    /// (<c>PAIRDB_StorageNode__Engine__QuarantineUnaccountedFiles=true</c>), then clear it; the refused node's
+    /// <c>POST /api/v1/recovery/quarantine</c> does the same without a restart. Default false.
+    /// </summary>
+    public bool QuarantineUnaccountedFiles { get; set; }
+
     /// <summary>The engine's own options for a node whose data lives in <paramref name="dataDirectory"/>.</summary>
     public LsmEngineOptions ToEngineOptions(string dataDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider) => new()
     {
@@ -67,6 +77,7 @@ public sealed class StorageEngineOptions
         Cache = Cache,
         Pools = WorkerPools,
         ChecksumWorkers = ChecksumWorkers,
+        QuarantineUnaccountedFiles = QuarantineUnaccountedFiles,
         LoggerFactory = loggerFactory,
         TimeProvider = timeProvider,
     };

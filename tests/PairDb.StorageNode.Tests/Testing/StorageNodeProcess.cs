@@ -53,8 +53,11 @@ internal sealed class StorageNodeProcess : IAsyncDisposable
         return new StorageNodeProcess(directory, settings, host, ports[0], ports[1]);
     }
 
-    /// <summary>Stops the process (gracefully, or with SIGKILL) and starts it again on the same data and ports.</summary>
-    public async Task RestartAsync(bool kill)
+    /// <summary>
+    /// Stops the process (gracefully, or with SIGKILL) and starts it again on the same data and ports;
+    /// <paramref name="whileStopped"/> runs in between (to damage or inspect the data directory).
+    /// </summary>
+    public async Task RestartAsync(bool kill, Action? whileStopped = null)
     {
         if (kill)
         {
@@ -66,6 +69,7 @@ internal sealed class StorageNodeProcess : IAsyncDisposable
         }
 
         await _host.DisposeAsync();
+        whileStopped?.Invoke();
         _host = await HostLauncher.StartAsync(Spec(_directory, _settings, GrpcPort, HttpPort));
         _channel.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
