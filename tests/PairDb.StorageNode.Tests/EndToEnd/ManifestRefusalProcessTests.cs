@@ -80,6 +80,7 @@ public sealed class ManifestRefusalProcessTests
         await WaitUntilAsync(async () => await ServingAsync(node), "grpc health SERVING after the quarantine");
 
         var healthAfter = await node.GetJsonAsync("/health");
+        var identity = await node.GetJsonAsync("/api/v1/identity");
         await node.Client.CoordinatedWriteAsync(Write("t1", "k-new", "v-new"));
         var written = await node.Client.ReadAsync(Read("t1", "k-new"));
         var old = await node.Client.ReadAsync(Read("t1", "k0"));
@@ -91,7 +92,8 @@ public sealed class ManifestRefusalProcessTests
             Assert.That(Path.GetFileName(quarantine), Does.Match(@"^quarantine-\d{8}T\d{6}Z$"));
             Assert.That(Snapshot(quarantine, "*.sst"), Is.EqualTo(tables), "quarantine holds every table, byte-identical, at the same relative path");
             Assert.That(Snapshot(data, "*.sst").Keys.Where(k => !k.StartsWith("quarantine-", StringComparison.Ordinal)), Is.Empty);
-            Assert.That(File.Exists(Path.Combine(data, "IDENTITY")), Is.False);
+            Assert.That(identity.GetProperty("reason").GetString(), Does.Contain("no IDENTITY file"), "the quarantine deleted IDENTITY, so the rebuilt node mints under a new incarnation");
+            Assert.That(identity.GetProperty("previous").GetArrayLength(), Is.Zero);
             Assert.That(healthAfter.GetProperty("status").GetString(), Is.Not.EqualTo("unhealthy"));
             Assert.That(LiveValues(Parse(written.Versions)), Is.EqualTo(new[] { "v-new" }));
             Assert.That(old.Found, Is.False, "the node starts empty; replicas rebuild it");
