@@ -65,8 +65,28 @@ public sealed class RestoreFromReplicaTests
             }
         }
 
+        // A second round of blind writes after the restore: none may cover a first-round value (issue 12).
+        var identity = await http.GetFromJsonAsync<JsonElement>("/api/v1/identity");
+        for (var i = 0; i < Keys; i++)
+        {
+            await cluster.KeyValue.PutAsync(new PutRequest { TenantId = Tenant, Key = Bytes($"restore-{i:D4}"), Value = Bytes($"second-{i}"), W = 2 });
+        }
+
+        var lost = new List<string>();
+        for (var i = 0; i < Keys; i++)
+        {
+            var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes($"restore-{i:D4}"), Consistency = Consistency.All });
+            var values = reply.Siblings.Select(s => s.Value.ToStringUtf8()).Order(StringComparer.Ordinal).ToArray();
+            if (!values.SequenceEqual(new[] { new string('r', 200) + i, $"second-{i}" }.Order(StringComparer.Ordinal)))
+            {
+                lost.Add($"restore-{i:D4}: [{string.Join(", ", values)}]");
+            }
+        }
+
         Assert.Multiple(() =>
         {
+            Assert.That(identity.GetProperty("reason").GetString(), Does.StartWith("restore-from-replica of " + Path.GetFileName(table)));
+            Assert.That(lost, Is.Empty, "at R=ALL each key holds exactly its restored value and the later blind write");
             Assert.That(peers.Peers.Select(p => p.NodeId).Order(), Is.EqualTo(new[] { "storage-node-2", "storage-node-3" }));
             Assert.That(peers.Peers.All(p => p.SharedRanges.Count > 0 && p.GrpcPort > 0), Is.True, "every peer shares ranges (N=3, three nodes)");
             Assert.That(notMember, Is.EqualTo(PairDb.Contracts.Errors.ErrorCode.InvalidArgument));
