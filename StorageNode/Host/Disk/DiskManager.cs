@@ -19,6 +19,7 @@ public sealed partial class DiskManager
     private readonly string _dataDirectory;
     private readonly TimeProvider _time;
     private readonly ILogger<DiskManager> _logger;
+    private readonly long _engineHeadroomBytes;
     private readonly KeyValuePair<string, object?> _node;
     private readonly Counter<long> _throttleEvents;
     private readonly Counter<long> _circuitBreakerEvents;
@@ -28,8 +29,13 @@ public sealed partial class DiskManager
     private DiskThresholds? _override;
     private DateTimeOffset _lastWarningLog = DateTimeOffset.MinValue;
 
-    public DiskManager(IOptionsMonitor<DiskOptions> options, string dataDirectory, TimeProvider time, ILogger<DiskManager> logger, StorageNodeMetrics metrics)
+    /// <param name="engineHeadroomBytes">
+    /// The engine's <see cref="DiskOptions.EngineHeadroom"/>, from which the byte floors default; 0 leaves only the
+    /// configured floors.
+    /// </param>
+    public DiskManager(IOptionsMonitor<DiskOptions> options, string dataDirectory, TimeProvider time, ILogger<DiskManager> logger, StorageNodeMetrics metrics, long engineHeadroomBytes = 0)
     {
+        _engineHeadroomBytes = engineHeadroomBytes;
         _options = options;
         _dataDirectory = dataDirectory;
         _time = time;
@@ -51,6 +57,9 @@ public sealed partial class DiskManager
 
     /// <summary>The thresholds in effect: the run-time override if any, else configuration.</summary>
     public DiskThresholds Thresholds => _override ?? _options.CurrentValue.EffectiveThresholds();
+
+    /// <summary>The available-bytes floors in effect (configuration over the engine's headroom).</summary>
+    public DiskByteFloors Floors => _options.CurrentValue.EffectiveFloors(_engineHeadroomBytes);
 
     /// <summary>True when the thresholds were set through the admin API rather than configuration.</summary>
     public bool ThresholdsOverridden => _override is not null;
@@ -118,15 +127,28 @@ public sealed partial class DiskManager
         lock (_sampleLock)
         {
             var thresholds = Thresholds;
+            var floors = Floors;
             var previous = _status.State;
-            var next = StateFor(usage.UsagePercent, thresholds);
+            var byPercent = StateFor(usage.UsagePercent, thresholds);
+            var byBytes = StateFor(usage.WritableBytes, floors);
+            var next = byPercent > byBytes ? byPercent : byBytes;
+            var engagedBy = next == DiskState.Normal ? null
+                : byPercent == byBytes ? "usage_percent,available_bytes"
+                : byPercent > byBytes ? "usage_percent"
+                : "available_bytes";
             var now = _time.GetUtcNow();
-            var status = new DiskStatus(next, usage, thresholds, now);
+            var status = new DiskStatus(next, usage, thresholds, now) { Floors = floors, EngagedBy = engagedBy };
             _status = status;
             LogTransition(previous, status, now);
             return status;
         }
     }
+
+    private static DiskState StateFor(long available, DiskByteFloors floors) =>
+        available < floors.CircuitBreaker ? DiskState.CircuitBroken
+        : available < floors.Throttle ? DiskState.Throttled
+        : available < floors.Warning ? DiskState.Warning
+        : DiskState.Normal;
 
     private static DiskState StateFor(double percent, DiskThresholds thresholds) =>
         percent >= thresholds.CircuitBreaker ? DiskState.CircuitBroken
