@@ -26,6 +26,11 @@ public sealed partial class DiskManager
     private readonly Counter<long> _fullRejections;
     private readonly object _sampleLock = new();
     private volatile DiskStatus _status;
+
+    // Payload bytes admitted since the last sample. A sample is seconds old on a busy node, and on a small volume the
+    // writes admitted meanwhile can use the whole gap between a floor and ENOSPC; the byte floors are checked against
+    // the sample minus what was admitted since (each byte is written twice: commit log, then table).
+    private long _admittedSinceSample;
     private DiskThresholds? _override;
     private DateTimeOffset _lastWarningLog = DateTimeOffset.MinValue;
 
@@ -70,19 +75,23 @@ public sealed partial class DiskManager
     /// </summary>
     public ErrorCode? CheckWrite(long payloadBytes)
     {
-        var state = _status.State;
-        if (state == DiskState.CircuitBroken)
+        var status = _status;
+        var projected = status.Usage.WritableBytes - (2 * Interlocked.Read(ref _admittedSinceSample));
+        var state = status.State;
+        if (state == DiskState.CircuitBroken || (status.SampledAt != DateTimeOffset.MinValue && projected < status.Floors.CircuitBreaker))
         {
             _fullRejections.Add(1, _node);
             return ErrorCode.DiskFull;
         }
 
-        if (state == DiskState.Throttled && payloadBytes > _options.CurrentValue.ThrottleWriteSizeBytes)
+        if ((state == DiskState.Throttled || (status.SampledAt != DateTimeOffset.MinValue && projected < status.Floors.Throttle))
+            && payloadBytes > _options.CurrentValue.ThrottleWriteSizeBytes)
         {
             _throttleEvents.Add(1, _node);
             return ErrorCode.DiskThrottled;
         }
 
+        Interlocked.Add(ref _admittedSinceSample, payloadBytes);
         return null;
     }
 
@@ -92,6 +101,9 @@ public sealed partial class DiskManager
         DiskUsage usage;
         try
         {
+            // Reset before measuring: what is admitted from now on may or may not be in the measurement, so it is
+            // counted again (conservative), never missed.
+            Interlocked.Exchange(ref _admittedSinceSample, 0);
             usage = DiskUsage.Measure(_dataDirectory, _options.CurrentValue.CapacityBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)

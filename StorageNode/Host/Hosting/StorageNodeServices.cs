@@ -95,7 +95,7 @@ public static class StorageNodeServices
 
     /// <summary>The engine's <see cref="DiskOptions.EngineHeadroom"/> under its configured sizes.</summary>
     public static long EngineHeadroom(StorageEngineOptions engine) =>
-        DiskOptions.EngineHeadroom(engine.CommitLogSegmentBytes, engine.MemtableSizeBytes, engine.Compaction.TargetFileSizeBytes);
+        DiskOptions.EngineHeadroom(engine.CommitLogSegmentBytes, engine.MemtableSizeBytes, engine.Compaction.Level0Trigger, engine.Compaction.TargetFileSizeBytes);
 }
 
 /// <summary>
