@@ -94,20 +94,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
     /// <summary>The wire error for a failure, counted in errors_total; unexpected ones are logged.</summary>
     private (ErrorCode Code, string Message) Classify(Exception exception, string rpc)
     {
-        var (code, message) = exception switch
-        {
-            PairDbException e => (e.Code, e.Message),
-            ChecksumMismatchException e => (ErrorCode.ChecksumFailed, $"stored data failed its checksum in {Path.GetFileName(e.FilePath)}; read another replica"),
-            EngineReadOnlyException e => WriteAdmission.ReadOnly(e.Failure),
-            // INTERNAL, not NODE_NOT_READY or DISK_FULL: the write was applied in memory and its log record may or may
-            // not have reached the disk, and the recovery flushes the memtables, so it may well survive. Coordinators
-            // (ReplicaFailure.From) read every pairdb code but INTERNAL as "refused, nothing written"; answering a
-            // refusal code here would let a coordinator report QUORUM_NOT_MET ("nothing was written") for a write that
-            // later shows up. INTERNAL is the one code they treat as "maybe applied" (TIMEOUT to the client).
-            WriteOutcomeUnknownException e => (ErrorCode.Internal, $"write outcome unknown (maybe applied): {e.Failure}"),
-            EngineClosedException or ObjectDisposedException => (ErrorCode.NodeNotReady, "the storage engine is closed (shutting down or after a commit-log failure)"),
-            _ => (ErrorCode.Internal, "internal error"),
-        };
+        var (code, message) = StorageErrors.ToWire(exception);
         if (code == ErrorCode.Internal && exception is not WriteOutcomeUnknownException)
         {
             StorageLog.RequestFailed(_logger, rpc, exception);
