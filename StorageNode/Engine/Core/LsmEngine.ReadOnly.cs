@@ -51,6 +51,7 @@ public sealed partial class LsmEngine
                     ThrowIfDisposed();
                     if (_log.Failure is not null)
                     {
+                        DeleteFailedLog();
                         // Ids only grow: the next id is above every segment the failed writer created or tried to.
                         replaced = _log;
                         _log = NewLogWriter(replaced.CurrentSegmentId + 1, _lastSequence + 1);
@@ -134,6 +135,34 @@ public sealed partial class LsmEngine
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes every segment of the failed log, the one that failed included. Every record in them is in a table now
+    /// (the flush just covered the last sequence), and the failed segment may end in a damaged record that the next
+    /// open would otherwise count as corruption in a sealed segment (a false "needs repair"). Caller holds the append
+    /// lock, with writes refused.
+    /// </summary>
+    private void DeleteFailedLog()
+    {
+        if (FlushedSequence < _lastSequence)
+        {
+            throw new StorageEngineException($"flushed sequence {FlushedSequence} is behind the last sequence {_lastSequence} after the flush; the failed log is kept");
+        }
+
+        foreach (var (id, path) in _segments.ListAll())
+        {
+            if (_fileSystem.FileExists(path))
+            {
+                _fileSystem.Delete(path);
+                Interlocked.Increment(ref _counters.CommitLogSegmentsDeleted);
+                EngineLog.SegmentDeleted(_logger, path);
+            }
+
+            _segments.Remove(id);
+        }
+
+        _fileSystem.SyncDirectory(Path.Combine(_options.DataDirectory, CommitLogPaths.DirectoryName));
     }
 
     private void TryDeleteRedundantSegments()
