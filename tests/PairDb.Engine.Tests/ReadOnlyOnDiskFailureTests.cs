@@ -91,6 +91,57 @@ public sealed class ReadOnlyOnDiskFailureTests
         Assert.That(reopened.TryGet(Bytes.Of("refused"), out _), Is.False);
     }
 
+    [TestCase(DiskFault.CommitLogFsync)]
+    [TestCase(DiskFault.CommitLogAppend)]
+    public void Write_ConcurrentWritersWhenTheLogFailsThenResume_EveryAcknowledgedWriteSurvivesAReopen(DiskFault fault)
+    {
+        using var dir = new TempDirectory();
+        var fileSystem = new FaultyFileSystem();
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        using (var engine = LsmEngine.Open(Options(dir, fileSystem)))
+        {
+            var start = new Barrier(5);
+            var writers = Enumerable.Range(0, 4).Select(w => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < 100_000; i++)
+                {
+                    var key = $"w{w}-{i:D6}";
+                    try
+                    {
+                        engine.Put(Bytes.Of(key), Value);
+                        acknowledged.Add(key);
+                    }
+                    catch (WriteOutcomeUnknownException)
+                    {
+                        outcomes.AddOrUpdate("unknown", 1, (_, n) => n + 1);
+                    }
+                    catch (EngineReadOnlyException)
+                    {
+                        outcomes.AddOrUpdate("refused", 1, (_, n) => n + 1);
+                        return;
+                    }
+                }
+            })).ToList();
+            writers.ForEach(t => t.Start());
+            start.SignalAndWait();
+            EngineTestKit.WaitUntil(() => acknowledged.Count >= 200, "200 acknowledged writes before the fault");
+            fileSystem.Inject(fault, FaultyFileSystem.Eio);
+            Assert.That(writers.All(t => t.Join(TimeSpan.FromSeconds(30))), Is.True, "writers to be refused after the log failed");
+            Assert.That(outcomes.GetValueOrDefault("refused"), Is.EqualTo(4));
+
+            fileSystem.Clear();
+            Assert.That(engine.TryResumeWrites(), Is.True, engine.ResumeError);
+            engine.Put(Bytes.Of("after"), Value);
+            acknowledged.Add("after");
+        }
+
+        using var reopened = LsmEngine.Open(Options(dir, new FaultyFileSystem()));
+        Assert.That(reopened.NeedsRepair, Is.False);
+        AssertReadable(reopened, [.. acknowledged], "after a reopen");
+    }
+
     [Test]
     public void WriteAsync_CommitLogFsyncFails_AwaitedWriteReportsOutcomeUnknown()
     {
