@@ -8,7 +8,10 @@ namespace PairDb.StorageNode.Disk;
 
 /// <summary>
 /// Guards the data volume (runbook section 1): samples usage, moves between Normal, Warning,
-/// Throttled and CircuitBroken by the thresholds, and admits or rejects writes by the state.
+/// Throttled and CircuitBroken by the percentage thresholds or the byte floors (<see cref="DiskByteFloors"/>:
+/// the room the engine needs for its next commit-log segment, a flush and a compaction, so that on a small
+/// volume the protections engage before the engine meets ENOSPC), whichever is worse, and admits or rejects
+/// writes by the state.
 /// Reads are never checked. Both throttle and circuit breaker disengage by themselves at the next
 /// sample below their threshold. Thresholds come from configuration (reloadable) unless an operator
 /// overrode them at run time through the admin API.
