@@ -27,4 +27,44 @@ public static class NodeHealth
         report is not null && report.RootElement.TryGetProperty("disk_usage_percent", out var usage) && usage.ValueKind == JsonValueKind.Number
             ? usage.GetDouble()
             : null;
+
+    /// <summary>
+    /// What an operator should know about a node from its report, in one line: the read-only cause
+    /// (<c>read_only</c>: operation, file, error, what the resume waits for), else a disk status other than ok
+    /// (with what engaged it), else the report's status; "no answer" when it did not answer.
+    /// </summary>
+    public static string Describe(JsonDocument? report)
+    {
+        if (report is null)
+        {
+            return "no answer from /health";
+        }
+
+        var root = report.RootElement;
+        if (root.TryGetProperty("read_only", out var readOnly) && readOnly.ValueKind == JsonValueKind.Object)
+        {
+            var text = $"READ-ONLY since {Text(readOnly, "since")}: {Text(readOnly, "operation")} failed on {Text(readOnly, "file")}: {Text(readOnly, "error")}";
+            if (Text(readOnly, "waiting_for") is { Length: > 0 } waiting)
+            {
+                text += $"; resume waits for {waiting}";
+            }
+            else if (Text(readOnly, "resume_error") is { Length: > 0 } resumeError)
+            {
+                text += $"; last resume failed: {resumeError}";
+            }
+
+            return text;
+        }
+
+        if (root.TryGetProperty("disk_status", out var disk) && Text(disk, "status") is { } diskStatus && diskStatus != "ok")
+        {
+            var engagedBy = Text(disk, "engaged_by");
+            return $"disk {diskStatus}" + (engagedBy is { Length: > 0 } ? $" ({engagedBy.Replace(",", " and ", StringComparison.Ordinal)})" : "");
+        }
+
+        return Text(root, "status") ?? "unknown";
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
 }

@@ -109,6 +109,7 @@ static void LogEffectiveOptions(IServiceProvider services, ILogger logger, NodeO
     StartupLog.EffectiveOptions(logger, NodeOptions.SectionName, JsonSerializer.Serialize(node, json));
     StartupLog.EffectiveOptions(logger, StorageEngineOptions.SectionName, JsonSerializer.Serialize(services.GetRequiredService<IOptions<StorageEngineOptions>>().Value, json));
     var disk = services.GetRequiredService<IOptionsMonitor<DiskOptions>>().CurrentValue;
-    StartupLog.EffectiveOptions(logger, DiskOptions.SectionName, JsonSerializer.Serialize(new { disk, effective_thresholds = disk.EffectiveThresholds() }, json));
+    var headroom = StorageNodeServices.EngineHeadroom(services.GetRequiredService<IOptions<StorageEngineOptions>>().Value);
+    StartupLog.EffectiveOptions(logger, DiskOptions.SectionName, JsonSerializer.Serialize(new { disk, effective_thresholds = disk.EffectiveThresholds(), engine_headroom_bytes = headroom, effective_min_available_bytes = disk.EffectiveFloors(headroom) }, json));
     StartupLog.EffectiveOptions(logger, StorageNodeServices.ValidationSection, JsonSerializer.Serialize(services.GetRequiredService<IOptions<ValidationOptions>>().Value, json));
 }

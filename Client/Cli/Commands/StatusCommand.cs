@@ -78,7 +78,7 @@ public static class StatusCommand
         for (var i = 0; i < rows.Count; i++)
         {
             using var report = await reads[i];
-            rows[i] = rows[i] with { DiskUsagePercent = NodeHealth.DiskUsagePercent(report) };
+            rows[i] = rows[i] with { DiskUsagePercent = NodeHealth.DiskUsagePercent(report), Health = NodeHealth.Describe(report) };
         }
         return rows;
     }
@@ -96,12 +96,12 @@ public static class StatusCommand
         {
             context.Error.WriteLine($"warning: ListStorageNodes failed: {coordinatorError}");
         }
-        var nodes = new Table().Title("storage nodes").AddColumns("id", "state", "status", "gRPC", "HTTP", "disk usage", "pid", "running");
+        var nodes = new Table().Title("storage nodes").AddColumns("id", "state", "status", "gRPC", "HTTP", "disk usage", "pid", "running", "health");
         foreach (var row in rows)
         {
             nodes.AddRow(Markup.Escape(row.Id), row.State, row.Status, $"{row.Host}:{row.GrpcPort}", $"{row.Host}:{row.HttpPort}",
                 row.DiskUsagePercent is { } usage ? $"{usage:0.0}%" : "-", row.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                row.Running is { } running ? YesNo(running) : "-");
+                row.Running is { } running ? YesNo(running) : "-", Markup.Escape(row.Health ?? "-"));
         }
         console.Write(nodes);
     }
@@ -110,5 +110,6 @@ public static class StatusCommand
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 
-    private sealed record NodeRow(string Id, string Host, int GrpcPort, int HttpPort, int? Pid, bool? Running, string State, string Status, double? DiskUsagePercent);
+    // Health: the node's own /health in one line (the read-only cause, the disk status), so a DOWN node says why.
+    private sealed record NodeRow(string Id, string Host, int GrpcPort, int HttpPort, int? Pid, bool? Running, string State, string Status, double? DiskUsagePercent, string? Health = null);
 }

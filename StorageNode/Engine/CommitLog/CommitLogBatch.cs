@@ -20,9 +20,13 @@ internal sealed class CommitLogBatch
             }
         }
 
-        if (_failure is { } failure)
+        // A fresh exception per waiter: many threads throw it at once.
+        switch (_failure)
         {
-            throw new EngineClosedException("commit log failed; the write may not be durable", failure);
+            case WriteOutcomeUnknownException unknown:
+                throw new WriteOutcomeUnknownException(unknown.Failure, unknown.InnerException);
+            case { } failure:
+                throw new EngineClosedException("commit log closed; the write may not be durable", failure);
         }
     }
 

@@ -51,6 +51,15 @@ internal sealed class CommitLogSegmentSet
         return result;
     }
 
+    /// <summary>Every segment, the open one included, oldest first.</summary>
+    public List<(long Id, string Path)> ListAll()
+    {
+        lock (_lock)
+        {
+            return _segments.ConvertAll(static s => (s.Id, s.Path));
+        }
+    }
+
     public void Remove(long segmentId)
     {
         lock (_lock)

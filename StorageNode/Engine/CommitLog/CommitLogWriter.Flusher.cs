@@ -44,7 +44,7 @@ internal sealed partial class CommitLogWriter
 
             if (_failure is { } failure)
             {
-                return ValueTask.FromException(new EngineClosedException("commit log failed; the engine accepts no more writes", failure));
+                return ValueTask.FromException(new WriteOutcomeUnknownException(failure, _failureCause));
             }
 
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,15 +125,21 @@ internal sealed partial class CommitLogWriter
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
-                EngineLog.DiskWriteFailed(_logger, ex.Message, _file.Path, ex);
-                _failure = ex;
+                EngineLog.DiskWriteFailed(_logger, ex.Message, _stepFile, ex);
+                var failure = EngineWriteFailure.From(_stepOperation, _stepFile, ex, _time.GetUtcNow());
+                _failureCause = ex;
+                _failure = failure;
+                _onFailure(failure);
                 lock (AppendLock)
                 {
                     Monitor.PulseAll(AppendLock);
                 }
 
-                batch.Complete(ex);
-                FailWaiters(ex);
+                // Every record of this batch and of the active one is in the memtables and visible, but may or may
+                // not be on disk: their writers learn "outcome unknown", never "not written".
+                var unknown = new WriteOutcomeUnknownException(failure, ex);
+                batch.Complete(unknown);
+                FailWaiters(unknown);
                 return;
             }
 
@@ -163,6 +169,7 @@ internal sealed partial class CommitLogWriter
             WriteChunk(buffer.AsSpan(start, rotation.BufferOffset - start));
             // The old segment must be complete on disk before a newer one can exist: recovery treats only
             // the newest segment's tail as possibly torn.
+            _stepOperation = EngineWriteFailure.Operations.CommitLogFsync;
             _file.Sync();
             _file.Dispose();
             _file = CreateSegment(rotation.SegmentId, rotation.FirstSequence);
@@ -181,6 +188,8 @@ internal sealed partial class CommitLogWriter
             return;
         }
 
+        _stepOperation = EngineWriteFailure.Operations.CommitLogAppend;
+        _stepFile = _file.Path;
         _file.Write(_fileOffset, chunk);
         _fileOffset += chunk.Length;
     }
@@ -188,6 +197,8 @@ internal sealed partial class CommitLogWriter
     private void SyncAndPublish(long endPosition, int bytes)
     {
         var started = Stopwatch.GetTimestamp();
+        _stepOperation = EngineWriteFailure.Operations.CommitLogFsync;
+        _stepFile = _file.Path;
         _file.Sync();
         Interlocked.Increment(ref _counters.CommitLogSyncsTotal);
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -235,7 +246,9 @@ internal sealed partial class CommitLogWriter
             Monitor.PulseAll(_durableLock);
             foreach (var waiter in _asyncWaiters)
             {
-                waiter.Completion.TrySetException(new EngineClosedException("commit log failed; the write may not be durable", failure));
+                waiter.Completion.TrySetException(failure is WriteOutcomeUnknownException unknown
+                    ? new WriteOutcomeUnknownException(unknown.Failure, unknown.InnerException)
+                    : new EngineClosedException("commit log closed; the write may not be durable", failure));
             }
 
             _asyncWaiters.Clear();

@@ -25,6 +25,8 @@ internal sealed partial class CommitLogWriter : IDisposable
     private readonly CommitLogSegmentSet _segments;
     private readonly EngineCounters _counters;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Action<EngineWriteFailure> _onFailure;
     private readonly Thread _flusher;
 
     // Guarded by AppendLock.
@@ -41,11 +43,18 @@ internal sealed partial class CommitLogWriter : IDisposable
     private CommitLogBatch _activeBatch = new();
     private int _appendersWaiting;
     private bool _stopping;
-    private volatile Exception? _failure;
+
+    // Set once, by the flusher, when a write or fsync fails; the writer never writes again after that (a failed
+    // fsync may have dropped dirty pages, so neither a retry nor later records could be trusted). The engine
+    // replaces the whole writer to resume.
+    private volatile EngineWriteFailure? _failure;
+    private Exception? _failureCause;
 
     // Owned by the flusher thread after construction.
     private IStorageFile _file;
     private long _fileOffset;
+    private string _stepOperation = EngineWriteFailure.Operations.CommitLogAppend;
+    private string _stepFile = "";
 
     public CommitLogWriter(
         IStorageFileSystem fileSystem,
@@ -55,7 +64,9 @@ internal sealed partial class CommitLogWriter : IDisposable
         LsmEngineOptions options,
         CommitLogSegmentSet segments,
         EngineCounters counters,
-        ILogger logger)
+        ILogger logger,
+        object appendLock,
+        Action<EngineWriteFailure> onFailure)
     {
         _fileSystem = fileSystem;
         _directory = directory;
@@ -65,6 +76,9 @@ internal sealed partial class CommitLogWriter : IDisposable
         _segments = segments;
         _counters = counters;
         _logger = logger;
+        _time = options.TimeProvider;
+        AppendLock = appendLock;
+        _onFailure = onFailure;
         _virtualSegmentId = segmentId;
         _virtualSegmentOffset = CommitLogSegmentHeader.Size;
         _file = CreateSegment(segmentId, firstSequence);
@@ -73,8 +87,14 @@ internal sealed partial class CommitLogWriter : IDisposable
         _flusher.Start();
     }
 
-    /// <summary>The lock under which records are reserved and committed, in sequence order.</summary>
-    public object AppendLock { get; } = new();
+    /// <summary>
+    /// The lock under which records are reserved and committed, in sequence order. The engine owns it and hands the
+    /// same object to every writer it creates, so a writer replaced after a failure is guarded by the same lock.
+    /// </summary>
+    public object AppendLock { get; }
+
+    /// <summary>Why this writer stopped, or null while it works. Once set it stays set.</summary>
+    public EngineWriteFailure? Failure => _failure;
 
     public long CurrentSegmentId => Volatile.Read(ref _virtualSegmentId);
 
@@ -90,7 +110,7 @@ internal sealed partial class CommitLogWriter : IDisposable
     /// </summary>
     public Span<byte> ReserveRecord(int payloadLength, long firstSequence)
     {
-        ThrowIfFailed();
+        ThrowIfRefused();
         var recordSize = CommitLogRecordHeader.Size + payloadLength;
         while (_activeLength > MaxBufferedBytes)
         {
@@ -98,7 +118,7 @@ internal sealed partial class CommitLogWriter : IDisposable
             _appendersWaiting++;
             Monitor.Wait(AppendLock);
             _appendersWaiting--;
-            ThrowIfFailed();
+            ThrowIfRefused();
         }
 
         if (_virtualSegmentOffset + recordSize > _segmentBytes && _virtualSegmentOffset > CommitLogSegmentHeader.Size)
@@ -176,28 +196,62 @@ internal sealed partial class CommitLogWriter : IDisposable
         FailWaiters(new EngineClosedException("engine disposed"));
     }
 
+    /// <summary>Before a record is reserved nothing is written yet: the caller is refused.</summary>
+    private void ThrowIfRefused()
+    {
+        if (_failure is { } failure)
+        {
+            throw new EngineReadOnlyException(failure);
+        }
+    }
+
+    /// <summary>For a wait on records already appended: their fate is unknown once the log failed.</summary>
     private void ThrowIfFailed()
     {
         if (_failure is { } failure)
         {
-            ThrowFailed(failure);
+            throw new WriteOutcomeUnknownException(failure, _failureCause);
         }
     }
-
-    private static void ThrowFailed(Exception failure) =>
-        throw new EngineClosedException("commit log failed; the engine accepts no more writes", failure);
 
     private IStorageFile CreateSegment(long segmentId, long firstSequence)
     {
         var path = CommitLogPaths.SegmentPath(_directory, segmentId);
+        _stepOperation = EngineWriteFailure.Operations.CommitLogPreallocate;
+        _stepFile = path;
         var file = _fileSystem.Create(path, _segmentBytes);
-        Span<byte> header = stackalloc byte[CommitLogSegmentHeader.Size];
-        new CommitLogSegmentHeader(segmentId, firstSequence).Write(header);
-        file.Write(0, header);
-        file.Sync();
-        _fileSystem.SyncDirectory(_directory);
+        try
+        {
+            Span<byte> header = stackalloc byte[CommitLogSegmentHeader.Size];
+            new CommitLogSegmentHeader(segmentId, firstSequence).Write(header);
+            file.Write(0, header);
+            file.Sync();
+            _fileSystem.SyncDirectory(_directory);
+        }
+        catch
+        {
+            // A segment without a durable header holds no record; leaving it would only confuse the next open.
+            file.Dispose();
+            TryDelete(path);
+            throw;
+        }
+
         _segments.Add(segmentId, path, firstSequence);
+        _stepOperation = EngineWriteFailure.Operations.CommitLogAppend;
+        _stepFile = path;
         return file;
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            _fileSystem.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a headerless segment is discarded (and logged) at the next open anyway.
+        }
     }
 
     private readonly record struct PendingRotation(int BufferOffset, long SegmentId, long FirstSequence);

@@ -16,6 +16,9 @@ public sealed partial class LsmEngine
     private long _flushedMemTableId;
     private volatile Exception? _flushFailure;
 
+    // The file the flush is writing now, named in the read-only cause if it fails. Written by the single drain task.
+    private string _flushingFile = "";
+
     /// <summary>Turns the active memtable into an L0 table now and waits until every memtable pending at the call is durable in a table.</summary>
     public void Flush()
     {
@@ -124,6 +127,9 @@ public sealed partial class LsmEngine
                 Interlocked.Increment(ref _counters.FlushFailuresTotal);
                 EngineLog.FlushFailed(_logger, ex.Message, ex);
                 _flushFailure = ex;
+                // The memtable's records are safe in the commit log, but a disk that cannot take a table will not
+                // take more log either: stop writes now, with the cause, rather than when the log hits it.
+                EnterReadOnly(EngineWriteFailure.From(EngineWriteFailure.Operations.MemtableFlush, _flushingFile, ex, _options.TimeProvider.GetUtcNow()));
                 lock (_flushSignal)
                 {
                     Monitor.PulseAll(_flushSignal);
@@ -145,6 +151,7 @@ public sealed partial class LsmEngine
         }
 
         var path = SSTablePaths.TablePath(_options.DataDirectory, 0, fileId);
+        _flushingFile = path;
         long size;
         using (var writer = new SSTableWriter(_fileSystem, path, _options.BlockSizeBytes, _options.BloomBitsPerKey))
         {
@@ -156,6 +163,7 @@ public sealed partial class LsmEngine
         var table = SSTableReader.Open(path, 0, fileId, _counters, _logger, _blockCache);
         try
         {
+            _flushingFile = _manifestStore.FilePath;
             lock (_manifestLock)
             {
                 var tables = new List<ManifestTableRecord>(_manifest.Tables) { new(0, fileId, size) };

@@ -72,7 +72,7 @@ public sealed partial class LsmEngine
         _lastSequence = lastSequence;
         _visibleSequence = lastSequence;
         EngineLog.CommitLogReplayed(_logger, result.Segments, result.Records, entries, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, NeedsRepair);
-        _log = new CommitLogWriter(_fileSystem, logDirectory, result.MaxSegmentId + 1, lastSequence + 1, _options, _segments, _counters, _logger);
+        _log = NewLogWriter(result.MaxSegmentId + 1, lastSequence + 1);
         ScheduleCompactions();
         EngineLog.EngineOpened(_logger, dataDirectory, _options.Durability, _options.MemtableSizeBytes, _options.MaxImmutableMemtables, _options.CommitLogSegmentBytes, _options.BlockSizeBytes, _options.BloomBitsPerKey, (long)_options.PeriodicSyncInterval.TotalMilliseconds, _current.TableCount, lastSequence);
     }

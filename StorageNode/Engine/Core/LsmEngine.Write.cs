@@ -27,7 +27,7 @@ public sealed partial class LsmEngine
             return;
         }
 
-        AppendBatch(batch, out var durable);
+        AppendBatch(batch, out var durable, out _);
         durable?.Wait();
     }
 
@@ -46,8 +46,8 @@ public sealed partial class LsmEngine
             return ValueTask.CompletedTask;
         }
 
-        var position = AppendBatch(batch, out _);
-        return _syncMode ? _log.WaitDurableAsync(position) : ValueTask.CompletedTask;
+        var position = AppendBatch(batch, out _, out var log);
+        return _syncMode ? log.WaitDurableAsync(position) : ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -64,12 +64,14 @@ public sealed partial class LsmEngine
     private void WriteOne(EntryKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtUnixMs)
     {
         WriteBatch.ValidateKey(key);
+        ThrowIfReadOnly();
         StallWhileFlushIsBehind();
         var payloadLength = WriteBatchCodec.CountSize + WriteBatchCodec.EntrySize(kind, key.Length, value.Length);
         CommitLogBatch? durable = null;
         lock (_log.AppendLock)
         {
             ThrowIfDisposed();
+            ThrowIfReadOnly();
             var sequence = _lastSequence + 1;
             var payload = _log.ReserveRecord(payloadLength, sequence);
             BinaryPrimitives.WriteUInt32LittleEndian(payload, 1);
@@ -93,14 +95,20 @@ public sealed partial class LsmEngine
         durable?.Wait();
     }
 
-    /// <summary>Appends and applies the batch; <paramref name="durable"/> is its group commit in sync mode, else null.</summary>
-    private long AppendBatch(WriteBatch batch, out CommitLogBatch? durable)
+    /// <summary>
+    /// Appends and applies the batch; <paramref name="durable"/> is its group commit in sync mode, else null, and
+    /// <paramref name="log"/> the writer whose positions the returned one counts in (a resume replaces the writer).
+    /// </summary>
+    private long AppendBatch(WriteBatch batch, out CommitLogBatch? durable, out CommitLogWriter log)
     {
+        ThrowIfReadOnly();
         StallWhileFlushIsBehind();
         var source = batch.Payload;
         lock (_log.AppendLock)
         {
             ThrowIfDisposed();
+            ThrowIfReadOnly();
+            log = _log;
             var first = _lastSequence + 1;
             var payload = _log.ReserveRecord(source.Length, first);
             source.CopyTo(payload);
@@ -167,10 +175,7 @@ public sealed partial class LsmEngine
         {
             while (Volatile.Read(ref _current).Immutables.Length >= _options.MaxImmutableMemtables && Volatile.Read(ref _disposed) == 0)
             {
-                if (_flushFailure is { } failure)
-                {
-                    throw new StorageEngineException("memtable flush is failing; writes are refused until it recovers", failure);
-                }
+                ThrowIfReadOnly();
 
                 Monitor.Wait(_flushSignal, 100);
             }

@@ -21,6 +21,10 @@ public sealed partial class LsmEngine : IDisposable
     private readonly CommitLogSegmentSet _segments = new();
     private readonly object _versionLock = new();
     private readonly object _manifestLock = new();
+
+    // The append lock of every commit-log writer this engine creates (see CommitLogWriter.AppendLock): it outlives
+    // a writer replaced by TryResumeWrites, so writers never hold a lock other than the current writer's.
+    private readonly object _appendLock = new();
     private readonly bool _syncMode;
     private CommitLogWriter _log = null!;
     private Core.EngineVersion _current = null!;

@@ -53,6 +53,15 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Unaccounted files quarantined data_directory={Directory} quarantine={Quarantine} files_moved={Files} identity_deleted={IdentityDeleted} problem=\"{Problem}\"; the engine opens empty and the node must be rebuilt from its replicas")]
     public static partial void Quarantined(ILogger logger, string directory, string quarantine, int files, bool identityDeleted, string problem);
 
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Storage engine read-only operation={Operation} file={File} error=\"{Error}\" disk_full={DiskFull}; reads are served, writes are refused until it resumes")]
+    public static partial void EnteredReadOnly(ILogger logger, string operation, string file, string error, bool diskFull);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Storage engine writable again after operation={Operation} failure file={File} read_only_for={DurationMs}ms")]
+    public static partial void WritesResumed(ILogger logger, string operation, string file, long durationMs);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Storage engine still read-only after operation={Operation} failure: resume failed error=\"{Error}\"")]
+    public static partial void ResumeFailed(ILogger logger, string operation, string error);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Engine opened data_directory={Directory} durability={Durability} memtable_size_bytes={MemtableBytes} max_immutable_memtables={MaxImmutable} segment_bytes={SegmentBytes} block_size={BlockSize} bloom_bits_per_key={BloomBits} periodic_sync_ms={PeriodicMs} sstables={Tables} last_sequence={LastSequence}")]
     public static partial void EngineOpened(ILogger logger, string directory, DurabilityMode durability, long memtableBytes, int maxImmutable, long segmentBytes, int blockSize, int bloomBits, long periodicMs, int tables, long lastSequence);
 

@@ -11,29 +11,30 @@ using PairDb.StorageNode.Metrics;
 namespace PairDb.StorageNode.Admin;
 
 /// <summary>
-/// <c>/health/live</c> (the process answers), <c>/health/ready</c> (takes writes: 503 in maintenance
-/// or with the disk circuit breaker engaged) and <c>/health</c> (runbook 6.1, always 200 so that an
-/// operator sees the report whatever the state).
+/// <c>/health/live</c> (the process answers), <c>/health/ready</c> (takes writes: 503 in maintenance,
+/// with the disk circuit breaker engaged or with the engine read-only) and <c>/health</c> (runbook 6.1,
+/// always 200 so that an operator sees the report whatever the state).
 /// </summary>
 public static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Ok(new { status = "alive" }));
-        app.MapGet("/health/ready", (NodeMode mode, DiskManager disk) =>
-            mode.InMaintenance || disk.Status.IsCircuitBroken
-                ? Results.Json(new { status = "not_ready", maintenance = mode.InMaintenance, disk = disk.Status.StatusText }, statusCode: StatusCodes.Status503ServiceUnavailable)
+        app.MapGet("/health/ready", (NodeMode mode, DiskManager disk, LsmEngine engine) =>
+            mode.InMaintenance || disk.Status.IsCircuitBroken || engine.WriteFailure is not null
+                ? Results.Json(new { status = "not_ready", maintenance = mode.InMaintenance, disk = disk.Status.StatusText, read_only = engine.WriteFailure?.ToString() }, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Ok(new { status = "ready" }));
-        app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node) =>
-            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId)));
+        app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node, ReadOnlyRecovery recovery) =>
+            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId, recovery.WaitingFor)));
     }
 
-    public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId)
+    public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId, string? resumeWaitingFor = null)
     {
         var statistics = engine.GetStatistics();
         var cache = engine.Cache?.GetStatistics();
         var needsRepair = engine.NeedsRepair;
-        var status = disk.IsCircuitBroken ? "unhealthy"
+        var writeFailure = engine.WriteFailure;
+        var status = disk.IsCircuitBroken || writeFailure is not null ? "unhealthy"
             : disk.IsThrottled || mode.InMaintenance || needsRepair ? "degraded"
             : "healthy";
         var thresholds = disk.Thresholds;
@@ -52,7 +53,12 @@ public static class HealthEndpoints
                 thresholds.Warning,
                 thresholds.Throttle,
                 thresholds.CircuitBreaker,
-                disk.SampledAt),
+                disk.SampledAt,
+                disk.Usage.VolumeAvailableBytes,
+                disk.Floors.Warning,
+                disk.Floors.Throttle,
+                disk.Floors.CircuitBreaker,
+                disk.EngagedBy),
             Cache(cache),
             new MemtableStatusReport(statistics.MemtableSizeBytes, statistics.MemtableEntryCount, statistics.ImmutableMemtableCount),
             Pools(engine.Pools.GetStatistics()),
@@ -63,7 +69,9 @@ public static class HealthEndpoints
                 metrics.Writes.QuantileMilliseconds(0.99),
                 metrics.Reads.QuantileMilliseconds(0.99)),
             mode.InMaintenance,
-            needsRepair);
+            needsRepair,
+            writeFailure is null ? null : new ReadOnlyReport(
+                writeFailure.Since, writeFailure.Operation, writeFailure.FilePath, writeFailure.Error, writeFailure.DiskFull, resumeWaitingFor, engine.ResumeError));
     }
 
     // Null when the cache is disabled (capacity 0): there is no size or hit rate to report.

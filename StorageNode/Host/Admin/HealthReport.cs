@@ -14,7 +14,22 @@ public sealed record HealthReport(
     IReadOnlyDictionary<string, WorkerPoolReport>? WorkerPools,
     HealthMetricsReport Metrics,
     bool Maintenance,
-    bool NeedsRepair);
+    bool NeedsRepair,
+    ReadOnlyReport? ReadOnly = null);
+
+/// <summary>
+/// Why the node is read-only (null while it takes writes): the failed operation (commitlog_append,
+/// commitlog_preallocate, commitlog_fsync, memtable_flush), its file and error; what the automatic resume is waiting
+/// for, or why its last attempt failed.
+/// </summary>
+public sealed record ReadOnlyReport(
+    DateTimeOffset Since,
+    string Operation,
+    string File,
+    string Error,
+    bool DiskFull,
+    string? WaitingFor,
+    string? ResumeError);
 
 public sealed record DiskStatusReport(
     string Status,
@@ -26,7 +41,12 @@ public sealed record DiskStatusReport(
     double WarningThreshold,
     double ThrottleThreshold,
     double CircuitBreakerThreshold,
-    DateTimeOffset SampledAt);
+    DateTimeOffset SampledAt,
+    long? VolumeAvailableBytes = null,
+    long WarningMinAvailableBytes = 0,
+    long ThrottleMinAvailableBytes = 0,
+    long CircuitBreakerMinAvailableBytes = 0,
+    string? EngagedBy = null);
 
 public sealed record CacheStatusReport(long SizeBytes, double UtilizationPercent, double HitRate);
 

@@ -22,11 +22,11 @@ public sealed partial class DiskManager
         if (next == DiskState.CircuitBroken && previous != DiskState.CircuitBroken)
         {
             _circuitBreakerEvents.Add(1, _node);
-            DiskLog.CircuitBreakerEngaged(_logger, usage, Sizes.Percent(thresholds.CircuitBreaker), available);
+            DiskLog.CircuitBreakerEngaged(_logger, usage, Sizes.Percent(thresholds.CircuitBreaker), available, Sizes.Bytes(status.Floors.CircuitBreaker), status.EngagedBy ?? "");
         }
         else if (next == DiskState.Throttled && previous < DiskState.Throttled)
         {
-            DiskLog.ThrottleEngaged(_logger, usage, Sizes.Percent(thresholds.Throttle), available);
+            DiskLog.ThrottleEngaged(_logger, usage, Sizes.Percent(thresholds.Throttle), available, Sizes.Bytes(status.Floors.Throttle), status.EngagedBy ?? "");
         }
 
         // The warning repeats while usage stays high, at most once per WarningLogInterval, and at once

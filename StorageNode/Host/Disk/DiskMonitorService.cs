@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace PairDb.StorageNode.Disk;
 
-/// <summary>Samples disk usage every <see cref="DiskOptions.SampleInterval"/> (read afresh each round, so a reload applies).</summary>
-public sealed class DiskMonitorService(DiskManager disk, IOptionsMonitor<DiskOptions> options, TimeProvider time) : BackgroundService
+/// <summary>
+/// Samples disk usage every <see cref="DiskOptions.SampleInterval"/> (read afresh each round, so a reload applies),
+/// and after each sample lets <see cref="ReadOnlyRecovery"/> bring a read-only engine back.
+/// </summary>
+public sealed class DiskMonitorService(DiskManager disk, IOptionsMonitor<DiskOptions> options, TimeProvider time, ReadOnlyRecovery? recovery = null) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ public sealed class DiskMonitorService(DiskManager disk, IOptionsMonitor<DiskOpt
             }
 
             disk.Sample();
+            recovery?.Tick();
         }
     }
 }

@@ -32,6 +32,41 @@ public sealed class DiskOptions
     /// </summary>
     public long? CapacityBytes { get; set; }
 
+    /// <summary>
+    /// Available bytes on the data volume below which every write gets DISK_FULL, whatever the usage percentage.
+    /// Default: the engine's headroom (<see cref="EngineHeadroom"/>): one commit-log segment (the next preallocation)
+    /// + one memtable (the table its flush writes before the log segments it frees can go) + what an L0 compaction
+    /// writes before its inputs go (Level0Trigger memtables and one output file). With the engine's defaults
+    /// (32 MiB segments, 64 MiB memtables, trigger 4, 64 MiB files) that is 416 MiB. 0 disables the floor.
+    /// </summary>
+    public long? CircuitBreakerMinAvailableBytes { get; set; }
+
+    /// <summary>Available bytes below which large writes get DISK_THROTTLED. Default twice the circuit breaker floor.</summary>
+    public long? ThrottleMinAvailableBytes { get; set; }
+
+    /// <summary>Available bytes below which the usage warning is logged. Default three times the circuit breaker floor.</summary>
+    public long? WarningMinAvailableBytes { get; set; }
+
+    /// <summary>
+    /// The byte floors in effect for an engine needing <paramref name="engineHeadroomBytes"/> (see
+    /// <see cref="EngineHeadroom"/>): explicit values over the defaults derived from it.
+    /// </summary>
+    public DiskByteFloors EffectiveFloors(long engineHeadroomBytes)
+    {
+        var breaker = CircuitBreakerMinAvailableBytes ?? engineHeadroomBytes;
+        var throttle = ThrottleMinAvailableBytes ?? Math.Max(breaker, 2 * breaker);
+        var warning = WarningMinAvailableBytes ?? Math.Max(throttle, 3 * breaker);
+        return new DiskByteFloors(warning, throttle, breaker);
+    }
+
+    /// <summary>
+    /// The room the engine needs to keep working until writes stop: the next commit-log segment it preallocates,
+    /// one memtable's table, and an L0 compaction's output (its Level0Trigger input tables of up to a memtable each,
+    /// plus one output file of overlap), written in full before its inputs are deleted.
+    /// </summary>
+    public static long EngineHeadroom(long commitLogSegmentBytes, long memtableSizeBytes, int level0Trigger, long compactionTargetFileBytes) =>
+        commitLogSegmentBytes + memtableSizeBytes + (level0Trigger * memtableSizeBytes) + compactionTargetFileBytes;
+
     /// <summary>The thresholds in effect: explicit values over the preset's.</summary>
     public DiskThresholds EffectiveThresholds()
     {

@@ -29,6 +29,15 @@ public sealed class DiskOptionsValidator : IValidateOptions<DiskOptions>
             problems.Add($"{Prefix}WarningLogInterval must be positive (is {options.WarningLogInterval})");
         }
 
+        if (options.CircuitBreakerMinAvailableBytes is < 0 || options.ThrottleMinAvailableBytes is < 0 || options.WarningMinAvailableBytes is < 0)
+        {
+            problems.Add($"{Prefix}CircuitBreakerMinAvailableBytes/ThrottleMinAvailableBytes/WarningMinAvailableBytes must not be negative");
+        }
+        else if (options.EffectiveFloors(0).Problem() is { } floors)
+        {
+            problems.Add($"{Prefix}WarningMinAvailableBytes/ThrottleMinAvailableBytes/CircuitBreakerMinAvailableBytes: {floors}");
+        }
+
         if (options.CapacityBytes is <= 0)
         {
             problems.Add($"{Prefix}CapacityBytes must be positive when set (is {options.CapacityBytes})");

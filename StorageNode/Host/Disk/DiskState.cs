@@ -19,6 +19,15 @@ public enum DiskState
 /// <summary>A consistent view of the disk manager: last sample, thresholds and resulting state.</summary>
 public sealed record DiskStatus(DiskState State, DiskUsage Usage, DiskThresholds Thresholds, DateTimeOffset SampledAt)
 {
+    /// <summary>The byte floors the state was judged against too.</summary>
+    public DiskByteFloors Floors { get; init; } = DiskByteFloors.None;
+
+    /// <summary>
+    /// What put the state above Normal: "usage_percent", "available_bytes" (a byte floor, possibly below the
+    /// percentage thresholds on a small volume) or both; null in Normal.
+    /// </summary>
+    public string? EngagedBy { get; init; }
+
     public bool IsThrottled => State is DiskState.Throttled;
 
     public bool IsCircuitBroken => State is DiskState.CircuitBroken;

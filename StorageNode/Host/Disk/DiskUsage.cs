@@ -8,6 +8,15 @@ namespace PairDb.StorageNode.Disk;
 public readonly record struct DiskUsage(double UsagePercent, long AvailableBytes, long UsedBytes, long CapacityBytes)
 {
     /// <summary>
+    /// Bytes available on the volume itself (what ENOSPC is about), also when a capacity is configured; null when not
+    /// measured, and then <see cref="AvailableBytes"/> stands for it.
+    /// </summary>
+    public long? VolumeAvailableBytes { get; init; }
+
+    /// <summary>The bytes the engine can still write before the file system refuses.</summary>
+    public long WritableBytes => VolumeAvailableBytes ?? AvailableBytes;
+
+    /// <summary>
     /// Measures usage: of <paramref name="capacityBytes"/> by the bytes under <paramref name="dataDirectory"/>
     /// when set, else of the volume holding it (statvfs via DriveInfo, counted the way df counts:
     /// used / (used + available to unprivileged users)).
@@ -17,7 +26,10 @@ public readonly record struct DiskUsage(double UsagePercent, long AvailableBytes
         if (capacityBytes is { } capacity)
         {
             var used = BytesUnder(dataDirectory);
-            return new DiskUsage(100.0 * used / capacity, Math.Max(0, capacity - used), used, capacity);
+            return new DiskUsage(100.0 * used / capacity, Math.Max(0, capacity - used), used, capacity)
+            {
+                VolumeAvailableBytes = new DriveInfo(dataDirectory).AvailableFreeSpace,
+            };
         }
 
         var drive = new DriveInfo(dataDirectory);
@@ -26,7 +38,7 @@ public readonly record struct DiskUsage(double UsagePercent, long AvailableBytes
         var available = drive.AvailableFreeSpace;
         var denominator = usedOnVolume + available;
         var percent = denominator > 0 ? 100.0 * usedOnVolume / denominator : 0;
-        return new DiskUsage(percent, available, usedOnVolume, total);
+        return new DiskUsage(percent, available, usedOnVolume, total) { VolumeAvailableBytes = available };
     }
 
     /// <summary>Total size of the files under <paramref name="directory"/>; files vanishing mid-walk (segment cleanup) count as gone.</summary>

@@ -66,7 +66,9 @@ public static class StorageNodeServices
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DiskManager>>(),
-            sp.GetRequiredService<StorageNodeMetrics>()));
+            sp.GetRequiredService<StorageNodeMetrics>(),
+            EngineHeadroom(sp.GetRequiredService<IOptions<StorageEngineOptions>>().Value)));
+        services.AddSingleton<ReadOnlyRecovery>();
         services.AddHostedService<DiskMonitorService>();
         services.AddSingleton<NodeMode>();
         services.AddSingleton<WriteAdmission>();
@@ -97,14 +99,23 @@ public static class StorageNodeServices
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
+
+    /// <summary>The engine's <see cref="DiskOptions.EngineHeadroom"/> under its configured sizes.</summary>
+    public static long EngineHeadroom(StorageEngineOptions engine) =>
+        DiskOptions.EngineHeadroom(engine.CommitLogSegmentBytes, engine.MemtableSizeBytes, engine.Compaction.Level0Trigger, engine.Compaction.TargetFileSizeBytes);
 }
 
-/// <summary>grpc.health.v1: SERVING while writes are taken; NOT_SERVING in maintenance or with the disk circuit breaker engaged (reads still work).</summary>
-public sealed class StorageHealthCheck(NodeMode mode, DiskManager disk) : IHealthCheck
+/// <summary>
+/// grpc.health.v1: SERVING while writes are taken; NOT_SERVING in maintenance, with the disk circuit breaker engaged,
+/// or with the engine read-only after a failed write to disk (reads still work). Coordinators mark a NOT_SERVING node
+/// DOWN, so its writes become hints and hint replays wait until it serves again.
+/// </summary>
+public sealed class StorageHealthCheck(NodeMode mode, DiskManager disk, LsmEngine engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(
             mode.InMaintenance ? HealthCheckResult.Unhealthy("maintenance mode")
+            : engine.WriteFailure is { } failure ? HealthCheckResult.Unhealthy($"storage engine read-only: {failure}")
             : disk.Status.IsCircuitBroken ? HealthCheckResult.Unhealthy("disk circuit breaker engaged")
             : HealthCheckResult.Healthy());
 }

@@ -43,6 +43,9 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge(MetricNames.CompactionBytesReclaimed,
             () => new Measurement<long>(Statistics()?.CompactionBytesReclaimed ?? 0, _node),
             description: "Input bytes compactions did not write back, since the node started.");
+        meter.CreateObservableGauge(MetricNames.EngineReadOnly,
+            () => new Measurement<int>(_engine.WriteFailure is null ? 0 : 1, _node),
+            description: "1 while the storage engine is read-only after a failed write to disk (see /health read_only).");
         meter.CreateObservableGauge(MetricNames.WorkerPoolQueueUtilizationPercent, PoolQueues,
             description: "Queued tasks over queue capacity per worker pool, 0-100.");
         _checksumValidation = meter.CreateHistogram(MetricNames.ChecksumValidationLatency, unit: null,

@@ -19,6 +19,9 @@ public static class MetricNames
     public const string DiskCircuitBreakerEventsTotal = "disk_circuit_breaker_events_total";
     public const string DiskFullRejectionsTotal = "disk_full_rejections_total";
 
+    /// <summary>1 while the storage engine is read-only after a failed write to disk, else 0.</summary>
+    public const string EngineReadOnly = "engine_read_only";
+
     public const string ChecksumFailuresTotal = "checksum_failures_total";
     public const string CorruptedEntriesTotal = "corrupted_entries_total";
     public const string DataRecoveryOperationsTotal = "data_recovery_operations_total";

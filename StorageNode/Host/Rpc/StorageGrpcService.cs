@@ -94,14 +94,8 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
     /// <summary>The wire error for a failure, counted in errors_total; unexpected ones are logged.</summary>
     private (ErrorCode Code, string Message) Classify(Exception exception, string rpc)
     {
-        var (code, message) = exception switch
-        {
-            PairDbException e => (e.Code, e.Message),
-            ChecksumMismatchException e => (ErrorCode.ChecksumFailed, $"stored data failed its checksum in {Path.GetFileName(e.FilePath)}; read another replica"),
-            EngineClosedException or ObjectDisposedException => (ErrorCode.NodeNotReady, "the storage engine is closed (shutting down or after a commit-log failure)"),
-            _ => (ErrorCode.Internal, "internal error"),
-        };
-        if (code == ErrorCode.Internal)
+        var (code, message) = StorageErrors.ToWire(exception);
+        if (code == ErrorCode.Internal && exception is not WriteOutcomeUnknownException)
         {
             StorageLog.RequestFailed(_logger, rpc, exception);
         }

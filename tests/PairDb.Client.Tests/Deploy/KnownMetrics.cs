@@ -25,6 +25,8 @@ internal static class KnownMetrics
         "disk_throttle_events_total",
         "disk_circuit_breaker_events_total",
         "disk_full_rejections_total",
+        // storage node: read-only engine after a failed write to disk (1 while read-only, see /health read_only)
+        "engine_read_only",
         // storage node: integrity (2.1)
         "checksum_failures_total",
         "corrupted_entries_total",

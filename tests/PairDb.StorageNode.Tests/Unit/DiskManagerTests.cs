@@ -164,4 +164,68 @@ public sealed class DiskManagerTests
             Assert.That(result.FailureMessage, Does.Contain("PairDb:StorageNode:Disk:WarningThreshold"));
         });
     }
+
+    [TestCase(50L, DiskState.CircuitBroken)]
+    [TestCase(150L, DiskState.Throttled)]
+    [TestCase(250L, DiskState.Warning)]
+    [TestCase(400L, DiskState.Normal)]
+    public void Apply_AvailableBelowEngineHeadroomFloors_EngagesWhateverThePercent(long availableMiB, DiskState expected)
+    {
+        // A small volume at 50% already lacks the room the engine's next segment, flush and compaction need.
+        var disk = new DiskManager(_options, _directory.Path, _time, _log, InProcess.Metrics(_time), engineHeadroomBytes: 100L << 20);
+
+        var status = disk.Apply(Usage(50, availableMiB << 20));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.State, Is.EqualTo(expected));
+            Assert.That(status.Floors, Is.EqualTo(new DiskByteFloors(300L << 20, 200L << 20, 100L << 20)));
+            Assert.That(status.EngagedBy, Is.EqualTo(expected == DiskState.Normal ? null : "available_bytes"));
+        });
+    }
+
+    [Test]
+    public void CheckWrite_WritesSinceLastSampleReachTheFloors_RefusedBeforeTheNextSample()
+    {
+        var disk = new DiskManager(_options, _directory.Path, _time, _log, InProcess.Metrics(_time), engineHeadroomBytes: 50L << 20);
+        disk.Apply(Usage(10, 130L << 20));
+        var admitted = new List<ErrorCode?>();
+        for (var i = 0; i < 2; i++)
+        {
+            admitted.Add(disk.CheckWrite(10L << 20)); // 2 x 10 MiB, written twice (log, table): 90 MiB left < 100 MiB
+        }
+
+        var large = disk.CheckWrite(10L << 20);
+        var small = disk.CheckWrite(1000);
+        var smallAdmitted = 1;
+        while (smallAdmitted < 100_000 && disk.CheckWrite(1000) is null)
+        {
+            smallAdmitted++;
+        }
+
+        var full = disk.CheckWrite(1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(admitted, Is.EqualTo(new ErrorCode?[] { null, null }));
+            Assert.That(large, Is.EqualTo(ErrorCode.DiskThrottled));
+            Assert.That(small, Is.Null, "small writes pass while throttled");
+            Assert.That(full, Is.EqualTo(ErrorCode.DiskFull));
+            // (90 MiB - 50 MiB) / 2 of small writes: the rest of the gap down to the circuit breaker floor.
+            Assert.That(smallAdmitted, Is.EqualTo((40 << 20) / 2 / 1000 + 1));
+            Assert.That(disk.Status.State, Is.EqualTo(DiskState.Warning), "the last sample (130 MiB free) is below the warning floor only");
+        });
+    }
+
+    [Test]
+    public void Validator_NegativeOrInvertedByteFloors_FailsNamingSettings()
+    {
+        var negative = new DiskOptionsValidator().Validate(null, new DiskOptions { CircuitBreakerMinAvailableBytes = -1 });
+        var inverted = new DiskOptionsValidator().Validate(null, new DiskOptions { CircuitBreakerMinAvailableBytes = 100, ThrottleMinAvailableBytes = 50 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(negative.FailureMessage, Does.Contain("PairDb:StorageNode:Disk:CircuitBreakerMinAvailableBytes"));
+            Assert.That(inverted.FailureMessage, Does.Contain("PairDb:StorageNode:Disk:").And.Contain("ThrottleMinAvailableBytes"));
+        });
+    }
 }
