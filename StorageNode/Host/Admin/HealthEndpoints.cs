@@ -6,6 +6,7 @@ using PairDb.Engine;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Disk;
 using PairDb.StorageNode.Hosting;
+using PairDb.StorageNode.Identity;
 using PairDb.StorageNode.Metrics;
 
 namespace PairDb.StorageNode.Admin;
@@ -24,8 +25,8 @@ public static class HealthEndpoints
             mode.InMaintenance || disk.Status.IsCircuitBroken || engine.WriteFailure is not null
                 ? Results.Json(new { status = "not_ready", maintenance = mode.InMaintenance, disk = disk.Status.StatusText, read_only = engine.WriteFailure?.ToString() }, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Ok(new { status = "ready" }));
-        app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node, ReadOnlyRecovery recovery) =>
-            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId, recovery.WaitingFor)));
+        app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node, ReadOnlyRecovery recovery, NodeIdentity identity) =>
+            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId, recovery.WaitingFor) with { Incarnation = identity.Current.Id }));
     }
 
     public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId, string? resumeWaitingFor = null)

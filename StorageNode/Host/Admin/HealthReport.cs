@@ -15,7 +15,11 @@ public sealed record HealthReport(
     HealthMetricsReport Metrics,
     bool Maintenance,
     bool NeedsRepair,
-    ReadOnlyReport? ReadOnly = null);
+    ReadOnlyReport? ReadOnly = null)
+{
+    /// <summary>The incarnation new dots are minted under (<c>node_id@incarnation</c>); see GET /api/v1/identity.</summary>
+    public string? Incarnation { get; init; }
+}
 
 /// <summary>
 /// Why the node is read-only (null while it takes writes): the failed operation (commitlog_append,

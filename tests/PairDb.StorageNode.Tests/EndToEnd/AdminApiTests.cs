@@ -40,10 +40,13 @@ public sealed class AdminApiTests
         await _node.Client.ReadAsync(Read("t1", "k-health"));
 
         var health = await _node.GetJsonAsync("/health");
+        var identity = await _node.GetJsonAsync("/api/v1/identity");
 
         Assert.Multiple(() =>
         {
             Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("healthy"));
+            Assert.That(health.GetProperty("incarnation").GetString(), Is.EqualTo(identity.GetProperty("incarnation").GetString()));
+            Assert.That(identity.GetProperty("actor").GetString(), Is.EqualTo(identity.GetProperty("node_id").GetString() + "@" + identity.GetProperty("incarnation").GetString()));
             var disk = health.GetProperty("disk_status");
             Assert.That(disk.GetProperty("status").GetString(), Is.EqualTo("ok"));
             Assert.That(disk.GetProperty("usage_percent").GetDouble(), Is.InRange(0.0, 100.0));
