@@ -176,12 +176,13 @@ public sealed partial class NodeHealthProber : BackgroundService
         // PostgreSQL away: the round goes on; an unknown node's first answer is accepted and persisted later.
         try
         {
-            foreach (var record in await _registry.ListAsync(cancellationToken))
+            using var bounded = Bounded(cancellationToken);
+            foreach (var record in await _registry.ListAsync(bounded.Token))
             {
                 _identities.Load(record);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             LogIdentityLoadFailed(e);
         }
@@ -220,10 +221,11 @@ public sealed partial class NodeHealthProber : BackgroundService
         {
             try
             {
-                await _registry.SetIncarnationAsync(nodeId, identity.Incarnation, identity.Since, identity.Retired, cancellationToken);
+                using var bounded = Bounded(cancellationToken);
+                await _registry.SetIncarnationAsync(nodeId, identity.Incarnation, identity.Since, identity.Retired, bounded.Token);
                 _identities.MarkPersisted(nodeId, identity.Incarnation);
             }
-            catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 // Kept in memory (routing already uses it); written on a later round.
                 LogIdentityLoadFailed(e);
@@ -260,6 +262,15 @@ public sealed partial class NodeHealthProber : BackgroundService
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Could not read or write node incarnations in storage_nodes; probing goes on, the write is retried next round")]
     private partial void LogIdentityLoadFailed(Exception exception);
+
+    // Incarnation bookkeeping in PostgreSQL must not stretch a probe round while the database is slow or away:
+    // liveness is what the data path needs, and the write is retried next round.
+    private CancellationTokenSource Bounded(CancellationToken cancellationToken)
+    {
+        var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.Value.Timeout + _options.Value.Timeout);
+        return bounded;
+    }
 
     /// <summary>One probe's outcome: SERVING with the expected identity, or not (with the refusal if it was the identity).</summary>
     private sealed record Probe(bool Healthy, string? Refusal)

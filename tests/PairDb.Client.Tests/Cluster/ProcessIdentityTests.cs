@@ -38,15 +38,35 @@ public sealed class ProcessIdentityTests
     public async Task StopAsync_RecordedChild_TerminatesItAndReportsStopped()
     {
         using var child = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
-        var recorded = ProcessIdentity.Capture(child.Id, "sleep 600", "unused.log");
+        try
+        {
+            var recorded = ProcessIdentity.Capture(child.Id, "sleep 600", "unused.log");
 
-        // A sleep ignores nothing: SIGTERM ends it, and WaitForExit reaps it so /proc shows it gone.
-        var stopping = ProcessIdentity.StopAsync(recorded, SigTerm, TimeSpan.FromSeconds(10));
-        await child.WaitForExitAsync();
-        var stopped = await stopping;
+            // Process.Start returns after fork: until the child has exec'd, /proc shows the parent's command line, and
+            // StopAsync rightly refuses to signal a process that is not the recorded one.
+            var clock = Stopwatch.StartNew();
+            while (!ProcessIdentity.IsRunning(recorded))
+            {
+                Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "waiting for the child to exec sleep 600");
+                await Task.Delay(10);
+            }
 
-        Assert.That(stopped, Is.True);
-        Assert.That(ProcessIdentity.IsRunning(recorded), Is.False);
-        Assert.That(await ProcessIdentity.StopAsync(recorded, SigTerm, TimeSpan.FromSeconds(1)), Is.False, "a second stop finds nothing to stop");
+            // A sleep ignores nothing: SIGTERM ends it, and WaitForExit reaps it so /proc shows it gone.
+            var stopping = ProcessIdentity.StopAsync(recorded, SigTerm, TimeSpan.FromSeconds(10));
+            using var exitLimit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await child.WaitForExitAsync(exitLimit.Token);
+            var stopped = await stopping;
+
+            Assert.That(stopped, Is.True);
+            Assert.That(ProcessIdentity.IsRunning(recorded), Is.False);
+            Assert.That(await ProcessIdentity.StopAsync(recorded, SigTerm, TimeSpan.FromSeconds(1)), Is.False, "a second stop finds nothing to stop");
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+        }
     }
 }
