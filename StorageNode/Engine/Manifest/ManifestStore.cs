@@ -10,7 +10,7 @@ namespace PairDb.Engine.Manifest;
 internal sealed class ManifestStore(IStorageFileSystem fileSystem, string dataDirectory)
 {
     public const string FileName = "MANIFEST";
-    public const string TempFileName = "MANIFEST.tmp";
+    public const string TempFileName = FileName + AtomicFileWriter.TempSuffix;
 
     public string FilePath { get; } = Path.Combine(dataDirectory, FileName);
 
@@ -61,16 +61,7 @@ internal sealed class ManifestStore(IStorageFileSystem fileSystem, string dataDi
 
     public void Save(ManifestState state)
     {
-        var bytes = Encode(state);
-        DeleteInterruptedReplace();
-        using (var file = fileSystem.Create(TempFilePath))
-        {
-            file.Write(0, bytes);
-            file.Sync();
-        }
-
-        fileSystem.Replace(TempFilePath, FilePath);
-        fileSystem.SyncDirectory(dataDirectory);
+        AtomicFileWriter.Replace(fileSystem, FilePath, Encode(state));
     }
 
     internal static byte[] Encode(ManifestState state)

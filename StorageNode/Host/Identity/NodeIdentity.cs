@@ -154,25 +154,9 @@ public sealed partial class NodeIdentity : IDisposable
     private static List<IncarnationEntry> Prepend(List<IncarnationEntry> previous, Incarnation incarnation) =>
         Prepend(previous, new IncarnationEntry(incarnation.Id, incarnation.Since, incarnation.Reason));
 
-    // Temp file, fsync, rename, fsync the directory: a crash leaves the old file or the new one, never a mix.
-    private void Persist(Incarnation current)
-    {
-        var bytes = IdentityFile.Serialize(new IdentityDocument(NodeId, new IncarnationEntry(current.Id, current.Since, current.Reason), _previous));
-        var temp = _path + ".tmp";
-        if (_fileSystem.FileExists(temp))
-        {
-            _fileSystem.Delete(temp);
-        }
-
-        using (var file = _fileSystem.Create(temp))
-        {
-            file.Write(0, bytes);
-            file.Sync();
-        }
-
-        _fileSystem.Replace(temp, _path);
-        _fileSystem.SyncDirectory(DataDirectory);
-    }
+    private void Persist(Incarnation current) =>
+        AtomicFileWriter.Replace(_fileSystem, _path, IdentityFile.Serialize(
+            new IdentityDocument(NodeId, new IncarnationEntry(current.Id, current.Since, current.Reason), _previous)));
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Node incarnation taken node_id={NodeId} incarnation={Incarnation} previous={Previous} reason=\"{Reason}\"")]
     private static partial void LogIncarnationTaken(ILogger logger, string nodeId, string incarnation, string previous, string reason);
