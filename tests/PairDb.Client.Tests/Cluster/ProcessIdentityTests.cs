@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PairDb.Client.Tooling;
 using PairDb.Client.Tooling.Cluster;
+using PairDb.Testing;
 
 namespace PairDb.Client.Tests.Cluster;
 
@@ -44,12 +45,7 @@ public sealed class ProcessIdentityTests
 
             // Process.Start returns after fork: until the child has exec'd, /proc shows the parent's command line, and
             // StopAsync rightly refuses to signal a process that is not the recorded one.
-            var clock = Stopwatch.StartNew();
-            while (!ProcessIdentity.IsRunning(recorded))
-            {
-                Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "waiting for the child to exec sleep 600");
-                await Task.Delay(10);
-            }
+            await WaitFor.ConditionAsync(() => ProcessIdentity.IsRunning(recorded), "the child to exec sleep 600", TimeSpan.FromSeconds(10));
 
             // A sleep ignores nothing: SIGTERM ends it, and WaitForExit reaps it so /proc shows it gone.
             var stopping = ProcessIdentity.StopAsync(recorded, SigTerm, TimeSpan.FromSeconds(10));

@@ -167,23 +167,6 @@ public sealed class FullDiskProcessTests
         Assert.That(missing, Is.Empty, $"acknowledged writes not readable {when} (of {acknowledged.Count})");
     }
 
-    private static async Task<JsonElement> WaitForHealthAsync(StorageNodeProcess node, Func<JsonElement, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var health = await node.GetJsonAsync("/health");
-            if (done(health))
-            {
-                return health;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out after {Timeout.TotalSeconds} s waiting for {what}; last /health: {health}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonElement> WaitForHealthAsync(StorageNodeProcess node, Func<JsonElement, bool> done, string what) =>
+        WaitFor.ValueAsync(() => node.GetJsonAsync("/health"), done, what, Timeout);
 }

@@ -119,18 +119,6 @@ public sealed class ManifestRefusalProcessTests
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToDictionary(f => Path.GetRelativePath(root, f), f => Convert.ToHexString(File.ReadAllBytes(f)));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out after 30 s waiting for {what}");
-            }
-
-            await ticks.WaitForNextTickAsync();
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        WaitFor.ConditionAsync(condition, what, TimeSpan.FromSeconds(30));
 }
