@@ -13,6 +13,9 @@ public enum ErrorCode
     InvalidTenantId = 1004,
     InvalidVectorClock = 1005,
     ChecksumFailed = 1006,
+    TooManySiblings = 1007,
+    ObjectTooLarge = 1008,
+    BatchTooLarge = 1009,
 
     Internal = 2000,
     NodeNotReady = 2001,
@@ -20,4 +23,5 @@ public enum ErrorCode
     DiskThrottled = 2003,
     QuorumNotMet = 2004,
     Timeout = 2005,
+    Overloaded = 2006,
 }

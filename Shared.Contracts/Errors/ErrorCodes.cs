@@ -21,12 +21,16 @@ public static class ErrorCodes
         new(ErrorCode.InvalidTenantId, "INVALID_TENANT_ID", StatusCode.InvalidArgument, false, false, "tenant id not [A-Za-z0-9_-]{1,64}"),
         new(ErrorCode.InvalidVectorClock, "INVALID_VECTOR_CLOCK", StatusCode.InvalidArgument, false, false, "context too long, malformed, or from the future"),
         new(ErrorCode.ChecksumFailed, "CHECKSUM_FAILED", StatusCode.DataLoss, false, true, "stored data failed its CRC32"),
+        new(ErrorCode.TooManySiblings, "TOO_MANY_SIBLINGS", StatusCode.FailedPrecondition, false, false, "the write would leave the key over the sibling limit; write with the context of a read to resolve them"),
+        new(ErrorCode.ObjectTooLarge, "OBJECT_TOO_LARGE", StatusCode.FailedPrecondition, false, false, "the write would leave the key's stored object over the object size limit; resolve its siblings"),
+        new(ErrorCode.BatchTooLarge, "BATCH_TOO_LARGE", StatusCode.InvalidArgument, false, false, "batch over the item or byte cap; split it"),
         new(ErrorCode.Internal, "INTERNAL", StatusCode.Internal, false, false, "bug; logged with context"),
         new(ErrorCode.NodeNotReady, "NODE_NOT_READY", StatusCode.Unavailable, true, true, "starting, draining, in maintenance, not an owner"),
         new(ErrorCode.DiskFull, "DISK_FULL", StatusCode.ResourceExhausted, false, true, "circuit breaker engaged (>= 95%)"),
         new(ErrorCode.DiskThrottled, "DISK_THROTTLED", StatusCode.Unavailable, true, true, "throttle engaged (>= 90%) and the write is large"),
         new(ErrorCode.QuorumNotMet, "QUORUM_NOT_MET", StatusCode.Unavailable, true, false, "fewer than R/W replicas answered"),
         new(ErrorCode.Timeout, "TIMEOUT", StatusCode.DeadlineExceeded, true, false, "replicas did not answer in time"),
+        new(ErrorCode.Overloaded, "OVERLOADED", StatusCode.ResourceExhausted, true, false, "a bounded queue is full; nothing was done, retry after a backoff"),
     ];
 
     /// <summary>Every row, in code order.</summary>

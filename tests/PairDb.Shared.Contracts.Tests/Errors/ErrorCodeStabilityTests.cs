@@ -15,12 +15,16 @@ public class ErrorCodeStabilityTests
         (ErrorCode.InvalidTenantId, 1004, "INVALID_TENANT_ID", StatusCode.InvalidArgument, false),
         (ErrorCode.InvalidVectorClock, 1005, "INVALID_VECTOR_CLOCK", StatusCode.InvalidArgument, false),
         (ErrorCode.ChecksumFailed, 1006, "CHECKSUM_FAILED", StatusCode.DataLoss, false),
+        (ErrorCode.TooManySiblings, 1007, "TOO_MANY_SIBLINGS", StatusCode.FailedPrecondition, false),
+        (ErrorCode.ObjectTooLarge, 1008, "OBJECT_TOO_LARGE", StatusCode.FailedPrecondition, false),
+        (ErrorCode.BatchTooLarge, 1009, "BATCH_TOO_LARGE", StatusCode.InvalidArgument, false),
         (ErrorCode.Internal, 2000, "INTERNAL", StatusCode.Internal, false),
         (ErrorCode.NodeNotReady, 2001, "NODE_NOT_READY", StatusCode.Unavailable, true),
         (ErrorCode.DiskFull, 2002, "DISK_FULL", StatusCode.ResourceExhausted, false),
         (ErrorCode.DiskThrottled, 2003, "DISK_THROTTLED", StatusCode.Unavailable, true),
         (ErrorCode.QuorumNotMet, 2004, "QUORUM_NOT_MET", StatusCode.Unavailable, true),
         (ErrorCode.Timeout, 2005, "TIMEOUT", StatusCode.DeadlineExceeded, true),
+        (ErrorCode.Overloaded, 2006, "OVERLOADED", StatusCode.ResourceExhausted, true),
     ];
 
     private static IEnumerable<ErrorCode> AllCodes() => Enum.GetValues<ErrorCode>();
