@@ -68,10 +68,13 @@ public sealed class ValidationOptions
     /// <summary>
     /// The one gRPC message size budget every channel and server uses (client SDK, coordinator,
     /// coordinator-to-node and node-to-node channels, hint replay, streaming), derived from the limits
-    /// above so that everything accepted can be read back, replicated, hinted and streamed.
+    /// above so that everything accepted can be read back, replicated, hinted and streamed. Every batch
+    /// (client replies, coalesced node calls, hint replay, streaming) is cut once it reaches
+    /// <see cref="MaxBatchBytes"/>, so it never exceeds that plus one largest merged object.
     /// </summary>
-    public int MaxMessageBytes =>
-        (int)Math.Min(int.MaxValue, Math.Max((long)MaxBatchBytes, (long)MergedObjectFactor * MaxObjectBytes) + MessageEnvelopeBytes);
+    public int MaxMessageBytes => (int)Math.Min(int.MaxValue, MessageBytes());
+
+    private long MessageBytes() => (long)MaxBatchBytes + ((long)MergedObjectFactor * MaxObjectBytes) + MessageEnvelopeBytes;
 
     /// <summary>Reject NUL and control bytes in keys. Default true.</summary>
     public bool EnableSecurityChecks { get; set; } = true;
@@ -157,7 +160,7 @@ public sealed class ValidationOptions
             problems.Add($"validation:MaxBatchBytes ({MaxBatchBytes}) must be at least {smallestBatchLimit} (one largest item)");
         }
 
-        if (Math.Max((long)MaxBatchBytes, (long)MergedObjectFactor * MaxObjectBytes) + MessageEnvelopeBytes > int.MaxValue)
+        if (MessageBytes() > int.MaxValue)
         {
             problems.Add($"validation:MaxBatchBytes ({MaxBatchBytes}) and validation:MaxObjectBytes ({MaxObjectBytes}) make a message budget over 2 GiB");
         }
