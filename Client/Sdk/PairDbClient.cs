@@ -29,7 +29,7 @@ public sealed partial class PairDbClient : IDisposable, IAsyncDisposable
         _channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = options.MaxReceiveMessageBytes,
-            MaxSendMessageSize = null,
+            MaxSendMessageSize = options.MaxSendMessageBytes,
         });
         _grpc = new KeyValueService.KeyValueServiceClient(_channel);
         _pipeline = ClientPipeline.Build(options);

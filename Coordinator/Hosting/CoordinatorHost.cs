@@ -99,6 +99,7 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<ReplicationOptions>, ReplicationOptionsValidator>();
         services.AddSingleton<IValidateOptions<HintOptions>, HintOptionsValidator>();
         services.AddSingleton<IValidateOptions<ValidationOptions>, ValidationOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ValidationOptions>, BatchCapsValidator>();
     }
 
     /// <summary>
@@ -140,6 +141,12 @@ public static partial class CoordinatorHost
         services.AddHostedService<TopologyRefresher>();
 
         services.AddGrpc();
+        // The one message budget of the cluster, derived from the validation limits (ValidationOptions.MaxMessageBytes).
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ValidationOptions>>((grpc, validation) =>
+        {
+            grpc.MaxReceiveMessageSize = validation.Value.MaxMessageBytes;
+            grpc.MaxSendMessageSize = validation.Value.MaxMessageBytes;
+        });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<MetadataHealthCheck>("metadata");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

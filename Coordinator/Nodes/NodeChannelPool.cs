@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Options;
+using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Ring;
 
 namespace PairDb.Coordinator.Nodes;
@@ -13,8 +15,11 @@ public sealed class NodeChannelPool : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _channels = new(StringComparer.Ordinal);
 
-    public NodeChannelPool(RingProvider rings)
+    private readonly int _maxMessageBytes;
+
+    public NodeChannelPool(RingProvider rings, IOptions<ValidationOptions> validation)
     {
+        _maxMessageBytes = validation.Value.MaxMessageBytes;
         rings.Changed += Prune;
     }
 
@@ -26,7 +31,7 @@ public sealed class NodeChannelPool : IDisposable
         {
             return entry.Channel;
         }
-        var created = new Entry(address, Create(address));
+        var created = new Entry(address, Create(address, _maxMessageBytes));
         var winner = _channels.AddOrUpdate(node.NodeId, created, (_, existing) => existing.Address == address ? existing : created);
         if (!ReferenceEquals(winner, created))
         {
@@ -48,9 +53,15 @@ public sealed class NodeChannelPool : IDisposable
         _channels.Clear();
     }
 
-    private static GrpcChannel Create(Uri address) =>
+    /// <summary>
+    /// Message limits are the cluster's one budget (<see cref="ValidationOptions.MaxMessageBytes"/>), not gRPC's
+    /// 4 MB receive default: a key's siblings that a node stored must also reach the coordinator.
+    /// </summary>
+    private static GrpcChannel Create(Uri address, int maxMessageBytes) =>
         GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
+            MaxReceiveMessageSize = maxMessageBytes,
+            MaxSendMessageSize = maxMessageBytes,
             HttpHandler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,

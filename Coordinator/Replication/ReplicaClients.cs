@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
+using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
@@ -128,11 +129,34 @@ public sealed class ReplicaClients
             static async (s, ct) => await s.Client.BatchReadAsync(s.Request, s.Headers, cancellationToken: ct),
             (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
         var results = new (ReadReply?, OperationError?)[reply.Results.Count];
+        List<Task>? deferred = null;
         for (var i = 0; i < results.Length; i++)
         {
             results[i] = (reply.Results[i].Ok, reply.Results[i].Error);
+            if (reply.Results[i].Error is { } error && error.ToPairDbError().Code == ErrorCode.BatchTooLarge && i < items.Count)
+            {
+                // The node cut its reply at the batch byte cap (large objects): these reads go again, one per call.
+                (deferred ??= []).Add(ReadAloneAsync(node, items[i], results, i));
+            }
+        }
+        if (deferred is not null)
+        {
+            await Task.WhenAll(deferred);
         }
         return results;
+    }
+
+    private async Task ReadAloneAsync(RingNode node, ReadRequest request, (ReadReply?, OperationError?)[] results, int index)
+    {
+        try
+        {
+            results[index] = (await ReadOneAsync(node, request), null);
+        }
+        catch (Exception e)
+        {
+            var failure = ReplicaFailure.From(e);
+            results[index] = (null, RpcErrors.ToOperationError(failure.Code, failure.Message));
+        }
     }
 
     private sealed record NodeBatchers(

@@ -23,8 +23,20 @@ public sealed class PairDbClientOptions
     /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Largest reply accepted, in bytes (batches of large values). Default 64 MiB.</summary>
-    public int MaxReceiveMessageBytes { get; set; } = 64 << 20;
+    /// <summary>
+    /// Largest reply accepted, in bytes. Default: the cluster's message budget for its default limits
+    /// (<see cref="Contracts.Validation.ValidationOptions.MaxMessageBytes"/>, 33 MiB), which every reply of a
+    /// cluster on default limits fits; raise it with the cluster's limits.
+    /// </summary>
+    public int MaxReceiveMessageBytes { get; set; } = DefaultMessageBytes;
+
+    /// <summary>
+    /// Largest request sent, in bytes; a larger one fails locally instead of being cut off by the server.
+    /// Default: the same budget as <see cref="MaxReceiveMessageBytes"/>.
+    /// </summary>
+    public int MaxSendMessageBytes { get; set; } = DefaultMessageBytes;
+
+    private static int DefaultMessageBytes => new Contracts.Validation.ValidationOptions().MaxMessageBytes;
 
     /// <summary>Retries of retriable error codes (runbook 4.1-4.2).</summary>
     public PairDbRetryOptions Retry { get; set; } = new();
@@ -66,6 +78,11 @@ public sealed class PairDbClientOptions
         if (MaxReceiveMessageBytes < 1 << 20)
         {
             throw new ArgumentException($"{nameof(MaxReceiveMessageBytes)} must be at least 1 MiB (is {MaxReceiveMessageBytes})", nameof(MaxReceiveMessageBytes));
+        }
+
+        if (MaxSendMessageBytes < 1 << 20)
+        {
+            throw new ArgumentException($"{nameof(MaxSendMessageBytes)} must be at least 1 MiB (is {MaxSendMessageBytes})", nameof(MaxSendMessageBytes));
         }
 
         Retry.Validate();

@@ -6,12 +6,14 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// Batch forms: every item runs the same quorum path as its single form, all items concurrently,
-/// and answers in request order; one failed item does not fail its neighbours.
+/// and answers in request order; one failed item does not fail its neighbours. A batch over the item or
+/// byte cap is refused whole (<see cref="BatchLimits"/>); a BatchGet's reply is bounded by <see cref="BatchReplyBudget"/>.
 /// </summary>
 public sealed partial class KeyValueGrpcService
 {
     public override async Task<BatchPutReply> BatchPut(BatchPutRequest request, ServerCallContext context)
     {
+        BatchLimits.CheckPuts(request.Items, _validator.Options);
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchPutReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => PutItemAsync(item, call, context.CancellationToken)));
@@ -20,14 +22,17 @@ public sealed partial class KeyValueGrpcService
 
     public override async Task<BatchGetReply> BatchGet(BatchGetRequest request, ServerCallContext context)
     {
+        BatchLimits.CheckGets(request.Items, _validator.Options);
         var call = KeyValueCallContext.From(context, _validator.Options);
+        var budget = new BatchReplyBudget(_validator.Options.MaxBatchBytes);
         var reply = new BatchGetReply();
-        reply.Results.AddRange(await RunAllAsync(request.Items, item => GetItemAsync(item, call, context.CancellationToken)));
+        reply.Results.AddRange(await RunAllAsync(request.Items, item => GetItemAsync(item, call, budget, context.CancellationToken)));
         return reply;
     }
 
     public override async Task<BatchDeleteReply> BatchDelete(BatchDeleteRequest request, ServerCallContext context)
     {
+        BatchLimits.CheckDeletes(request.Items, _validator.Options);
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchDeleteReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => DeleteItemAsync(item, call, context.CancellationToken)));
@@ -59,11 +64,11 @@ public sealed partial class KeyValueGrpcService
         }
     }
 
-    private async Task<GetResult> GetItemAsync(GetRequest item, KeyValueCallContext call, CancellationToken cancellationToken)
+    private async Task<GetResult> GetItemAsync(GetRequest item, KeyValueCallContext call, BatchReplyBudget budget, CancellationToken cancellationToken)
     {
         try
         {
-            return new GetResult { Ok = await GetAsync(item, call, cancellationToken) };
+            return new GetResult { Ok = await budget.RunAsync(() => GetAsync(item, call, cancellationToken), static r => r.CalculateSize(), cancellationToken) };
         }
         catch (PairDbException e)
         {

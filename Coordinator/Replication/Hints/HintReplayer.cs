@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
+using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
@@ -21,9 +22,11 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// </summary>
 public sealed partial class HintReplayer(
     HintDatabase database, HintBacklog backlog, ReplicaClients clients, NodePipelineRegistry pipelines, NodeLiveness liveness,
-    RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, TimeProvider time, ILogger<HintReplayer> logger)
+    RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, IOptions<ValidationOptions> validation,
+    TimeProvider time, ILogger<HintReplayer> logger)
 {
     private readonly HintOptions _options = options.Value;
+    private readonly int _maxBatchBytes = validation.Value.MaxBatchBytes;
 
     /// <summary>One pass over every target with hints; returns how many hints were delivered.</summary>
     public async Task<int> ReplayAsync(CancellationToken cancellationToken)
@@ -135,12 +138,19 @@ public sealed partial class HintReplayer(
 
     private async Task<List<StoredHint>> LoadDueAsync(string target, CancellationToken cancellationToken)
     {
+        // Bounded in bytes as well as in count: rows are taken while the payloads before them stay under the
+        // batch byte cap, so a batch never exceeds the cap plus one object and always fits the message budget
+        // (and the first row always goes, however large).
         await using var command = database.DataSource.CreateCommand(
-            "SELECT hint_id, tenant_id, key, payload FROM hints " +
-            "WHERE target_node_id = $1 AND replay_count < $2 AND next_attempt_at <= now() ORDER BY hint_id LIMIT $3");
+            "SELECT hint_id, tenant_id, key, payload FROM (" +
+            "SELECT hint_id, tenant_id, key, payload, " +
+            "SUM(octet_length(payload) + octet_length(key)) OVER (ORDER BY hint_id) - (octet_length(payload) + octet_length(key)) AS bytes_before " +
+            "FROM hints WHERE target_node_id = $1 AND replay_count < $2 AND next_attempt_at <= now() ORDER BY hint_id LIMIT $3" +
+            ") AS due WHERE bytes_before < $4 ORDER BY hint_id");
         command.Parameters.Add(new NpgsqlParameter { Value = target });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.MaxReplayAttempts });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.ReplayBatchSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)_maxBatchBytes });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var hints = new List<StoredHint>(_options.ReplayBatchSize);
         while (await reader.ReadAsync(cancellationToken))

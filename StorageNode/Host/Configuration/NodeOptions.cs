@@ -31,9 +31,6 @@ public sealed class NodeOptions
     /// </summary>
     public bool AdminOnGrpcPort { get; set; } = true;
 
-    /// <summary>Largest gRPC message accepted or sent, in bytes. Default 64 MiB (a batch of large values).</summary>
-    public int MaxGrpcMessageBytes { get; set; } = 64 << 20;
-
     /// <summary>Request header naming the calling client, matched against <c>Validation:TrustedClients</c>. Default <c>x-pairdb-client-id</c>.</summary>
     public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
 

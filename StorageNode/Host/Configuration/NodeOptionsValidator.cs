@@ -33,11 +33,6 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             problems.Add($"{Prefix}GrpcPort and {Prefix}HttpPort must differ (both are {options.GrpcPort}): one port cannot serve cleartext HTTP/2 and HTTP/1.1");
         }
 
-        if (options.MaxGrpcMessageBytes < 1 << 20)
-        {
-            problems.Add($"{Prefix}MaxGrpcMessageBytes must be at least 1 MiB (is {options.MaxGrpcMessageBytes})");
-        }
-
         if (string.IsNullOrWhiteSpace(options.ClientIdHeader))
         {
             problems.Add($"{Prefix}ClientIdHeader must name a header");

@@ -83,7 +83,8 @@ public static class StorageNodeServices
         services.AddSingleton<StreamingServices>();
         services.AddSingleton<Recovery.ReplicaRestorer>();
 
-        var maxMessage = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>()?.MaxGrpcMessageBytes ?? new NodeOptions().MaxGrpcMessageBytes;
+        // The one message budget of the cluster, derived from the validation limits (ValidationOptions.MaxMessageBytes).
+        var maxMessage = (configuration.GetSection(ValidationSection).Get<ValidationOptions>() ?? new ValidationOptions()).MaxMessageBytes;
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = maxMessage;

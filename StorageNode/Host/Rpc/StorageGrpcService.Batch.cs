@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.StorageNode.Data;
 
@@ -16,6 +17,7 @@ public sealed partial class StorageGrpcService
     {
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
+        CheckItemCount(count, nameof(BatchCoordinatedWrite));
         _metrics.WriteRequested(Operations.CoordinatedWrite, count);
         var call = Call(context);
         var results = new CoordinatedWriteResult[count];
@@ -45,6 +47,7 @@ public sealed partial class StorageGrpcService
     {
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
+        CheckItemCount(count, nameof(BatchReplicaWrite));
         _metrics.WriteRequested(Operations.ReplicaWrite, count);
         var call = Call(context);
         var results = new ReplicaWriteResult[count];
@@ -76,14 +79,26 @@ public sealed partial class StorageGrpcService
     {
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
+        CheckItemCount(count, nameof(BatchRead));
         _metrics.ReadRequested(count);
         var call = Call(context);
         var reply = new BatchReadReply();
+        long replyBytes = 0;
         foreach (var item in request.Items)
         {
+            if (replyBytes >= _validation.MaxBatchBytes)
+            {
+                // Cut like every batch once it reaches the byte cap, so the reply stays within the message
+                // budget whatever the objects weigh; the caller reads these items again on their own.
+                reply.Results.Add(new ReadResult { Error = RpcErrors.ToOperationError(ErrorCode.BatchTooLarge, ReplyBudgetSpent) });
+                continue;
+            }
+
             try
             {
-                reply.Results.Add(new ReadResult { Ok = ReadOne(PrepareRead(item, call)) });
+                var read = ReadOne(PrepareRead(item, call));
+                replyBytes += read.Versions.Length;
+                reply.Results.Add(new ReadResult { Ok = read });
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -93,6 +108,19 @@ public sealed partial class StorageGrpcService
 
         _metrics.ReadCompleted(start, count);
         return Task.FromResult(reply);
+    }
+
+    /// <summary>The item error of a read the node did not do because the batch's reply had reached the byte cap.</summary>
+    public const string ReplyBudgetSpent = "the batch reply reached the batch byte cap before this item; read it on its own";
+
+    /// <summary>A batch over the item cap is refused whole (1009), before any item is looked at.</summary>
+    private void CheckItemCount(int count, string rpc)
+    {
+        if (count > _validation.MaxBatchItems)
+        {
+            _metrics.Error(ErrorCode.BatchTooLarge);
+            throw RpcErrors.ToRpcException(ErrorCode.BatchTooLarge, $"{rpc} has {count} items; the cap is {_validation.MaxBatchItems} (Validation:MaxBatchItems)");
+        }
     }
 
     private async Task ApplyBatchAsync(

@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
-using PairDb.StorageNode.Configuration;
+using PairDb.Contracts.Validation;
 
 namespace PairDb.StorageNode.Streaming;
 
 /// <summary>
 /// One gRPC channel per peer address (node to node, node to coordinator), kept for the node's lifetime: a channel
 /// multiplexes every call to its peer over one HTTP/2 connection, so creating one per pull would only add
-/// handshakes. Message limits match the node's own server limit (batches of large values).
+/// handshakes. Message limits are the cluster's one budget (<see cref="ValidationOptions.MaxMessageBytes"/>), as on the node's own server.
 /// </summary>
-public sealed class NodeChannels(IOptions<NodeOptions> node) : IDisposable
+public sealed class NodeChannels(IOptions<ValidationOptions> validation) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
-    private readonly int _maxMessageBytes = node.Value.MaxGrpcMessageBytes;
+    private readonly int _maxMessageBytes = validation.Value.MaxMessageBytes;
 
     /// <summary>The channel to a storage node's gRPC port.</summary>
     public GrpcChannel ForNode(string host, uint port) =>

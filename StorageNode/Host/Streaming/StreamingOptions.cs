@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PairDb.Contracts.Validation;
 
 namespace PairDb.StorageNode.Streaming;
 
@@ -20,8 +21,11 @@ public sealed class StreamingOptions
     public int MaxBatchBytes { get; set; } = 8 << 20;
 }
 
-/// <summary>Start-up check of <see cref="StreamingOptions"/>; each failure names its setting.</summary>
-public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOptions>
+/// <summary>
+/// Start-up check of <see cref="StreamingOptions"/>; each failure names its setting. A batch may not be
+/// cut later than the cluster's batch byte cap, or it could outgrow the one message budget.
+/// </summary>
+public sealed class StreamingOptionsValidator(IOptions<ValidationOptions> validation) : IValidateOptions<StreamingOptions>
 {
     public ValidateOptionsResult Validate(string? name, StreamingOptions options)
     {
@@ -45,6 +49,11 @@ public sealed class StreamingOptionsValidator : IValidateOptions<StreamingOption
         if (options.MaxBatchBytes < 64 << 10)
         {
             problems.Add($"{Prefix}MaxBatchBytes must be at least 64 KiB (is {options.MaxBatchBytes})");
+        }
+
+        if (options.MaxBatchBytes > validation.Value.MaxBatchBytes)
+        {
+            problems.Add($"{Prefix}MaxBatchBytes ({options.MaxBatchBytes}) must not exceed {Configuration.NodeOptions.SectionName}:Validation:MaxBatchBytes ({validation.Value.MaxBatchBytes})");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
