@@ -31,7 +31,8 @@ internal sealed class TestCluster : IAsyncDisposable
         CoordinatorHttpPort = httpPort;
         CoordinatorGrpcPort = grpcPort;
         Nodes = nodes;
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        // No receive limit of its own: what the tests check is the servers' message budget, not this client's.
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = null });
         KeyValue = new KeyValueService.KeyValueServiceClient(_channel);
     }
 
