@@ -99,6 +99,8 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<ReplicationOptions>, ReplicationOptionsValidator>();
         services.AddSingleton<IValidateOptions<HintOptions>, HintOptionsValidator>();
         services.AddSingleton<IValidateOptions<ValidationOptions>, ValidationOptionsValidator>();
+        services.AddOptions<TenantOptions>().Bind(configuration.GetSection(TenantOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
     }
 
     /// <summary>
