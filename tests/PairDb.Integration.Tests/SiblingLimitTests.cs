@@ -62,10 +62,12 @@ public sealed class SiblingLimitTests
         var read = await Kv.GetAsync(new GetRequest { TenantId = Tenant, Key = key, Consistency = Consistency.All });
         var resolved = await Kv.PutAsync(new PutRequest { TenantId = Tenant, Key = key, Value = Bytes("resolved"), Context = read.Context, Consistency = Consistency.All });
         var after = await Kv.GetAsync(new GetRequest { TenantId = Tenant, Key = key, Consistency = Consistency.All });
+        var rejections = await NodeRejectionsAsync("object_size");
 
         Assert.Multiple(() =>
         {
             Assert.That(refused, Is.EqualTo(ErrorCode.ObjectTooLarge), "a clear 1008, not QUORUM_NOT_MET or TIMEOUT");
+            Assert.That(rejections, Is.EqualTo(1), "refused once, by the coordinating replica: not tried on the others");
             Assert.That(read.Siblings.Select(s => s.Value), Is.EquivalentTo(written), "every accepted sibling, and nothing of the refused write");
             Assert.That(after.Siblings.Select(s => s.Value.ToStringUtf8()), Is.EqualTo(new[] { "resolved" }));
             Assert.That(after.Context, Is.EqualTo(resolved.Context));
@@ -86,10 +88,12 @@ public sealed class SiblingLimitTests
         var read = await Kv.GetAsync(new GetRequest { TenantId = Tenant, Key = key, Consistency = Consistency.All });
         await Kv.PutAsync(new PutRequest { TenantId = Tenant, Key = key, Value = Bytes("resolved"), Context = read.Context });
         var after = await Kv.GetAsync(new GetRequest { TenantId = Tenant, Key = key, Consistency = Consistency.All });
+        var rejections = await NodeRejectionsAsync("siblings");
 
         Assert.Multiple(() =>
         {
             Assert.That(refused, Is.EqualTo(ErrorCode.TooManySiblings));
+            Assert.That(rejections, Is.EqualTo(2), "the put and the delete, each refused once");
             Assert.That(blindDelete, Is.EqualTo(ErrorCode.TooManySiblings));
             Assert.That(read.Siblings, Has.Count.EqualTo(MaxSiblings));
             Assert.That(after.Siblings.Select(s => s.Value.ToStringUtf8()), Is.EqualTo(new[] { "resolved" }));
@@ -191,6 +195,25 @@ public sealed class SiblingLimitTests
         [section + ":MaxSiblings"] = MaxSiblings.ToString(CultureInfo.InvariantCulture),
         [section + ":WarnSiblings"] = "3",
     };
+
+    /// <summary>sibling_limit_rejections_total of one reason, summed over the storage nodes' /metrics.</summary>
+    private async Task<double> NodeRejectionsAsync(string reason)
+    {
+        using var http = new HttpClient();
+        double total = 0;
+        foreach (var node in _cluster.Nodes)
+        {
+            var text = await http.GetStringAsync($"http://127.0.0.1:{node.HttpPort}/metrics");
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("sibling_limit_rejections_total{", StringComparison.Ordinal) && line.Contains($"reason=\"{reason}\"", StringComparison.Ordinal))
+                {
+                    total += double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        return total;
+    }
 
     private static ByteString Filled(int length, byte value)
     {
