@@ -4,6 +4,7 @@ using PairDb.Coordinator.Jobs;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Replication.Hints;
 using PairDb.Coordinator.Telemetry;
+using PairDb.Coordinator.Tenants;
 
 namespace PairDb.Coordinator.Hosting;
 
@@ -14,6 +15,7 @@ public static partial class CoordinatorHost
     {
         services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<TenantConflictModes>();
         services.AddSingleton<NodePipelineRegistry>();
         services.AddSingleton<ReplicaClients>();
         services.AddSingleton<ReplicaPlacement>();

@@ -20,7 +20,11 @@ public static partial class CoordinatorHost
         var hints = services.GetRequiredService<IOptions<HintOptions>>().Value;
         LogHintOptions(logger, hints.ReplayInterval, hints.ReplayBatchSize, hints.ReplayRatePerSecond, hints.MaxReplayAttempts,
             hints.Ttl, hints.CleanupInterval, hints.MaxHintsPerNode);
+        LogTenantOptions(logger, services.GetRequiredService<Tenants.TenantConflictModes>().Describe());
     }
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Tenant options conflict_modes={ConflictModes}")]
+    private static partial void LogTenantOptions(ILogger logger, string conflictModes);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information,
         Message = "Replication options default_r={DefaultR} default_w={DefaultW} replica_timeout={ReplicaTimeout} breaker_failure_ratio={FailureRatio} breaker_minimum_throughput={MinimumThroughput} breaker_break_duration={BreakDuration} client_id={ClientId}")]

@@ -100,6 +100,8 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<HintOptions>, HintOptionsValidator>();
         services.AddSingleton<IValidateOptions<ValidationOptions>, ValidationOptionsValidator>();
         services.AddSingleton<IValidateOptions<ValidationOptions>, BatchCapsValidator>();
+        services.AddOptions<TenantOptions>().Bind(configuration.GetSection(TenantOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
     }
 
     /// <summary>

@@ -56,6 +56,7 @@ public sealed partial class QuorumWriter(
             Tombstone = command.Tombstone,
             Context = command.Context,
             ExpiresAtUnixMs = command.ExpiresAtUnixMs,
+            ConflictMode = command.ConflictMode,
         };
         var order = replicas.CoordinatorOrder();
         var maybeApplied = false;
@@ -74,6 +75,12 @@ public sealed partial class QuorumWriter(
                 failures[i] = failure;
                 maybeApplied |= failure.MaybeApplied;
                 LogCoordinationFailed(logger, replicas.Nodes[i].NodeId, failure.ToString());
+                if (failure.RefusesTheWrite)
+                {
+                    // Every replica would answer the same (or, lagging, accept a write that merges
+                    // then carry past the limit): the client gets the code, not QUORUM_NOT_MET.
+                    throw new PairDbException(failure.Code, failure.Message);
+                }
                 // Trying the next replica as coordinator after an unknown outcome may leave a second,
                 // concurrent sibling of the same value if the first did apply it: a visible but
                 // harmless duplicate, preferred to failing a write other replicas can take.

@@ -16,6 +16,13 @@ public readonly record struct ReplicaFailure(ErrorCode Code, bool MaybeApplied, 
 {
     public static ReplicaFailure Skipped(string why) => new(ErrorCode.NodeNotReady, false, why);
 
+    /// <summary>
+    /// True when the coordinating replica refused the write for what it would do to the key
+    /// (TOO_MANY_SIBLINGS, OBJECT_TOO_LARGE): nothing was stored, and the write must not be tried on
+    /// another replica but answered to the client with that code.
+    /// </summary>
+    public bool RefusesTheWrite => !MaybeApplied && Code is ErrorCode.TooManySiblings or ErrorCode.ObjectTooLarge;
+
     public static ReplicaFailure From(Exception exception)
     {
         switch (exception)

@@ -13,6 +13,8 @@ public sealed class ReplicationMetrics
     public const string HintsDroppedTotal = "hints_dropped_total";
     public const string QuorumFailuresTotal = "quorum_failures_total";
     public const string ValidationDurationSeconds = "validation_duration_seconds";
+    public const string ReadSiblings = "read_siblings";
+    public const string ReadObjectSizeBytes = "read_object_size_bytes";
     public const string TargetNodeLabel = "target_node_id";
     public const string OperationLabel = "operation";
     public const string ErrorCodeLabel = "error_code";
@@ -25,6 +27,13 @@ public sealed class ReplicationMetrics
     private readonly Counter<long> _hintsDropped;
     private readonly Counter<long> _quorumFailures;
     private readonly Histogram<double> _validation;
+    private readonly Histogram<int> _readSiblings;
+    private readonly Histogram<int> _readObjectSize;
+
+    private static readonly int[] SiblingBuckets = [1, 2, 3, 4, 5, 10, 25, 50, 100, 250, 1000];
+
+    private static readonly int[] ObjectSizeBuckets =
+        [1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 2 << 20, 4 << 20, 8 << 20, 16 << 20, 64 << 20];
 
     public ReplicationMetrics(IMeterFactory meters)
     {
@@ -37,9 +46,22 @@ public sealed class ReplicationMetrics
         _hintsDropped = meter.CreateCounter<long>(HintsDroppedTotal, description: "Hints not stored because their target node reached the hint cap");
         _quorumFailures = meter.CreateCounter<long>(QuorumFailuresTotal, description: "Client requests that failed for want of replicas (QUORUM_NOT_MET or TIMEOUT)");
         _validation = meter.CreateHistogram<double>(ValidationDurationSeconds, unit: "s", description: "Time spent validating a KeyValueService request");
+        _readSiblings = meter.CreateHistogram(ReadSiblings, unit: null,
+            description: "Siblings returned per successful Get (Riak's node_get_fsm_siblings); 1 in last-writer-wins mode",
+            tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = SiblingBuckets });
+        _readObjectSize = meter.CreateHistogram(ReadObjectSizeBytes, unit: null,
+            description: "Serialized size in bytes of the merged sibling set per successful Get (Riak's node_get_fsm_objsize)",
+            tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = ObjectSizeBuckets });
     }
 
     public void Validated(long startTimestamp) => _validation.Record(System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+
+    /// <summary>One Get answered with <paramref name="siblings"/> siblings from a merged set of <paramref name="objectBytes"/> bytes.</summary>
+    public void ReadAnswered(int siblings, int objectBytes)
+    {
+        _readSiblings.Record(siblings);
+        _readObjectSize.Record(objectBytes);
+    }
 
     public void ReadRepaired(int replicas) => _readRepair.Add(replicas);
 

@@ -6,12 +6,13 @@ namespace PairDb.Contracts.Versioning;
 /// </summary>
 public sealed class Sibling : IEquatable<Sibling>
 {
-    private Sibling(Dot dot, ReadOnlyMemory<byte> value, bool isTombstone, long expiresAtUnixMs)
+    private Sibling(Dot dot, ReadOnlyMemory<byte> value, bool isTombstone, long expiresAtUnixMs, long writtenAtUnixMs)
     {
         Dot = dot;
         Value = value;
         IsTombstone = isTombstone;
         ExpiresAtUnixMs = expiresAtUnixMs;
+        WrittenAtUnixMs = writtenAtUnixMs;
     }
 
     public Dot Dot { get; }
@@ -24,16 +25,22 @@ public sealed class Sibling : IEquatable<Sibling>
     /// <summary>Unix milliseconds after which the sibling reads as absent; 0 = never.</summary>
     public long ExpiresAtUnixMs { get; }
 
-    public static Sibling Live(Dot dot, ReadOnlyMemory<byte> value, long expiresAtUnixMs = 0)
+    /// <summary>
+    /// Unix milliseconds the write was stamped with by the replica that coordinated it, set only for
+    /// writes in last-writer-wins mode (<see cref="LastWriterWins"/>); 0 = none (a siblings-mode write).
+    /// </summary>
+    public long WrittenAtUnixMs { get; }
+
+    public static Sibling Live(Dot dot, ReadOnlyMemory<byte> value, long expiresAtUnixMs = 0, long writtenAtUnixMs = 0)
     {
-        Check(dot, expiresAtUnixMs);
-        return new Sibling(dot, value, isTombstone: false, expiresAtUnixMs);
+        Check(dot, expiresAtUnixMs, writtenAtUnixMs);
+        return new Sibling(dot, value, isTombstone: false, expiresAtUnixMs, writtenAtUnixMs);
     }
 
-    public static Sibling Tombstone(Dot dot)
+    public static Sibling Tombstone(Dot dot, long writtenAtUnixMs = 0)
     {
-        Check(dot, 0);
-        return new Sibling(dot, ReadOnlyMemory<byte>.Empty, isTombstone: true, 0);
+        Check(dot, 0, writtenAtUnixMs);
+        return new Sibling(dot, ReadOnlyMemory<byte>.Empty, isTombstone: true, 0, writtenAtUnixMs);
     }
 
     /// <summary>True when the sibling holds a value that has not expired at <paramref name="nowUnixMs"/>.</summary>
@@ -51,7 +58,12 @@ public sealed class Sibling : IEquatable<Sibling>
             order = a.Value.Span.SequenceCompareTo(b.Value.Span);
         }
 
-        return order != 0 ? order : a.ExpiresAtUnixMs.CompareTo(b.ExpiresAtUnixMs);
+        if (order == 0)
+        {
+            order = a.ExpiresAtUnixMs.CompareTo(b.ExpiresAtUnixMs);
+        }
+
+        return order != 0 ? order : a.WrittenAtUnixMs.CompareTo(b.WrittenAtUnixMs);
     }
 
     public bool Equals(Sibling? other) =>
@@ -59,6 +71,7 @@ public sealed class Sibling : IEquatable<Sibling>
         && Dot == other.Dot
         && IsTombstone == other.IsTombstone
         && ExpiresAtUnixMs == other.ExpiresAtUnixMs
+        && WrittenAtUnixMs == other.WrittenAtUnixMs
         && Value.Span.SequenceEqual(other.Value.Span);
 
     public override bool Equals(object? obj) => Equals(obj as Sibling);
@@ -66,12 +79,14 @@ public sealed class Sibling : IEquatable<Sibling>
     public override int GetHashCode() => HashCode.Combine(Dot, IsTombstone, ExpiresAtUnixMs, Value.Length);
 
     public override string ToString() =>
-        IsTombstone ? $"{Dot}=tombstone" : $"{Dot}={Value.Length}B" + (ExpiresAtUnixMs == 0 ? "" : $"@{ExpiresAtUnixMs}");
+        (IsTombstone ? $"{Dot}=tombstone" : $"{Dot}={Value.Length}B" + (ExpiresAtUnixMs == 0 ? "" : $"@{ExpiresAtUnixMs}"))
+        + (WrittenAtUnixMs == 0 ? "" : $" written {WrittenAtUnixMs}");
 
-    private static void Check(Dot dot, long expiresAtUnixMs)
+    private static void Check(Dot dot, long expiresAtUnixMs, long writtenAtUnixMs)
     {
         NodeIds.ThrowIfInvalid(dot.NodeId, nameof(dot));
         ArgumentOutOfRangeException.ThrowIfZero(dot.Counter, nameof(dot));
         ArgumentOutOfRangeException.ThrowIfNegative(expiresAtUnixMs);
+        ArgumentOutOfRangeException.ThrowIfNegative(writtenAtUnixMs);
     }
 }

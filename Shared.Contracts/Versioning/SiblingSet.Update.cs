@@ -15,19 +15,20 @@ public sealed partial class SiblingSet
     /// A coordinated write: mints a new dot on <paramref name="nodeId"/>, drops exactly the siblings
     /// the client context covers (the client has seen them, so this write replaces them), keeps the
     /// rest as concurrent siblings, and adds the new one. The new context has seen everything this
-    /// set and the client had seen, plus the new dot.
+    /// set and the client had seen, plus the new dot. <paramref name="writtenAtUnixMs"/> stamps the new
+    /// sibling with its write time (last-writer-wins writes only; 0 = no stamp).
     /// </summary>
-    public SiblingSet Update(VersionVector clientContext, string nodeId, ReadOnlyMemory<byte> value, long expiresAtUnixMs = 0)
+    public SiblingSet Update(VersionVector clientContext, string nodeId, ReadOnlyMemory<byte> value, long expiresAtUnixMs = 0, long writtenAtUnixMs = 0)
     {
         var dot = NextDot(nodeId, clientContext);
-        return Apply(clientContext, Sibling.Live(dot, value, expiresAtUnixMs));
+        return Apply(clientContext, Sibling.Live(dot, value, expiresAtUnixMs, writtenAtUnixMs));
     }
 
     /// <summary>A coordinated delete: like <see cref="Update"/> with a tombstone sibling.</summary>
-    public SiblingSet Delete(VersionVector clientContext, string nodeId)
+    public SiblingSet Delete(VersionVector clientContext, string nodeId, long writtenAtUnixMs = 0)
     {
         var dot = NextDot(nodeId, clientContext);
-        return Apply(clientContext, Sibling.Tombstone(dot));
+        return Apply(clientContext, Sibling.Tombstone(dot, writtenAtUnixMs));
     }
 
     private SiblingSet Apply(VersionVector clientContext, Sibling written)

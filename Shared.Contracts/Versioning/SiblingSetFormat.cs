@@ -12,13 +12,18 @@ namespace PairDb.Contracts.Versioning;
 /// [context: varint count, then per entry varint len, node id ASCII, varint counter]
 /// [varint sibling count]
 /// per sibling: [varint context entry index of its node][varint counter]
-///              [1 byte flags: bit0 tombstone, bit1 has expiry]
+///              [1 byte flags: bit0 tombstone, bit1 has expiry, bit2 has write time]
 ///              [8 bytes expires_at_unix_ms, little endian, only when bit1]
+///              [8 bytes written_at_unix_ms, little endian, only when bit2]
 ///              [varint value length][value bytes]
 /// </code>
 /// A dot names its node by index into the context (the context always covers its siblings), so a
 /// node id is written once however many siblings it has. The form is canonical: parse rejects
-/// anything <see cref="Write"/> would not produce, so equal sets have equal bytes.
+/// anything <see cref="Write"/> would not produce, so equal sets have equal bytes: unknown flag
+/// bits, a zero or negative time behind bit1 or bit2, and a tombstone with a value or an expiry.
+/// Bit2 was added for last-writer-wins writes (<see cref="LastWriterWins"/>) without a format
+/// version change: only those writes set it, so every set written before, or in siblings mode, keeps
+/// exactly its old bytes, and a node that predates bit2 rejects such a set rather than misread it.
 /// </summary>
 public static class SiblingSetFormat
 {
@@ -26,6 +31,7 @@ public static class SiblingSetFormat
 
     private const byte TombstoneFlag = 0x01;
     private const byte ExpiryFlag = 0x02;
+    private const byte WriteTimeFlag = 0x04;
 
     /// <summary>The fewest bytes a sibling takes: index, counter, flags, value length.</summary>
     private const int MinSiblingSize = 4;
@@ -39,6 +45,7 @@ public static class SiblingSetFormat
                 + Varint.SizeOf(sibling.Dot.Counter)
                 + 1
                 + (sibling.ExpiresAtUnixMs != 0 ? sizeof(long) : 0)
+                + (sibling.WrittenAtUnixMs != 0 ? sizeof(long) : 0)
                 + Varint.SizeOf((ulong)sibling.Value.Length)
                 + sibling.Value.Length;
         }
@@ -55,11 +62,19 @@ public static class SiblingSetFormat
         {
             at += Varint.Write(destination[at..], (ulong)set.Context.IndexOf(sibling.Dot.NodeId));
             at += Varint.Write(destination[at..], sibling.Dot.Counter);
-            var flags = (byte)((sibling.IsTombstone ? TombstoneFlag : 0) | (sibling.ExpiresAtUnixMs != 0 ? ExpiryFlag : 0));
+            var flags = (byte)((sibling.IsTombstone ? TombstoneFlag : 0)
+                | (sibling.ExpiresAtUnixMs != 0 ? ExpiryFlag : 0)
+                | (sibling.WrittenAtUnixMs != 0 ? WriteTimeFlag : 0));
             destination[at++] = flags;
             if (sibling.ExpiresAtUnixMs != 0)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(destination[at..], sibling.ExpiresAtUnixMs);
+                at += sizeof(long);
+            }
+
+            if (sibling.WrittenAtUnixMs != 0)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(destination[at..], sibling.WrittenAtUnixMs);
                 at += sizeof(long);
             }
 
@@ -128,13 +143,19 @@ public static class SiblingSetFormat
             || !reader.TryReadVarint(0, (ulong)entries.Length - 1, out var index)
             || !reader.TryReadVarint(1, entries[(int)index].Counter, out var counter)
             || !reader.TryReadByte(out var flags)
-            || (flags & ~(TombstoneFlag | ExpiryFlag)) != 0)
+            || (flags & ~(TombstoneFlag | ExpiryFlag | WriteTimeFlag)) != 0)
         {
             return false;
         }
 
         long expiresAt = 0;
         if ((flags & ExpiryFlag) != 0 && (!reader.TryReadInt64LittleEndian(out expiresAt) || expiresAt <= 0))
+        {
+            return false;
+        }
+
+        long writtenAt = 0;
+        if ((flags & WriteTimeFlag) != 0 && (!reader.TryReadInt64LittleEndian(out writtenAt) || writtenAt <= 0))
         {
             return false;
         }
@@ -147,17 +168,17 @@ public static class SiblingSetFormat
         var dot = new Dot(entries[(int)index].NodeId, counter);
         if ((flags & TombstoneFlag) != 0)
         {
-            // A tombstone has neither value nor expiry: anything else would not round-trip.
+            // A tombstone has neither value nor expiry (it may have a write time): anything else would not round-trip.
             if (length != 0 || expiresAt != 0)
             {
                 return false;
             }
 
-            sibling = Sibling.Tombstone(dot);
+            sibling = Sibling.Tombstone(dot, writtenAt);
             return true;
         }
 
-        sibling = Sibling.Live(dot, value.ToArray(), expiresAt);
+        sibling = Sibling.Live(dot, value.ToArray(), expiresAt, writtenAt);
         return true;
     }
 

@@ -8,6 +8,7 @@ using PairDb.Contracts.Versioning;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Telemetry;
+using PairDb.Coordinator.Tenants;
 
 namespace PairDb.Coordinator.Api.Grpc;
 
@@ -22,19 +23,21 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly RequestValidator _validator;
     private readonly ReplicationMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly TenantConflictModes _conflictModes;
     private readonly int _n;
     private readonly int _defaultR;
     private readonly int _defaultW;
 
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
-        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time)
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time, TenantConflictModes conflictModes)
     {
         _writer = writer;
         _reader = reader;
         _validator = validator;
         _metrics = metrics;
         _time = time;
+        _conflictModes = conflictModes;
         _n = placement.ReplicationFactor;
         _defaultR = replication.Value.DefaultReadQuorum;
         _defaultW = replication.Value.DefaultWriteQuorum;
@@ -88,7 +91,8 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
             ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
             : 0;
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt), w, cancellationToken);
+            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { ConflictMode = _conflictModes.ModeOf(tenant) },
+            w, cancellationToken);
         return new PutReply { Context = ContextOf(versions) };
     }
 
@@ -101,7 +105,8 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         validation.ThrowIfInvalid();
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0), w, cancellationToken);
+            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0) { ConflictMode = _conflictModes.ModeOf(tenant) },
+            w, cancellationToken);
         return new DeleteReply { Context = ContextOf(versions) };
     }
 
@@ -114,7 +119,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         validation.ThrowIfInvalid();
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
         var set = await _reader.ReadAsync(tenant, request.Key, r, cancellationToken);
-        return ToReply(set, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var answered = _conflictModes.ModeOf(tenant) == ConflictMode.LastWriterWins ? LastWriterWins.Resolve(set) : set;
+        var reply = ToReply(answered, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _metrics.ReadAnswered(reply.Siblings.Count, SiblingSetFormat.GetSize(set));
+        return reply;
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using PairDb.Contracts.Versioning;
 namespace PairDb.StorageNode.Data;
 
 /// <summary>One change to one key's sibling set: a coordinated write or delete (mints a dot here), or a merge of a set made elsewhere.</summary>
-public sealed class KeyMutation
+public sealed partial class KeyMutation
 {
     private readonly VersionVector? _clientContext;
     private readonly ReadOnlyMemory<byte> _value;
@@ -54,6 +54,7 @@ public sealed class KeyMutation
     public SiblingSet ApplyTo(SiblingSet current, string actor, long nowUnixMs, int maxContextEntries)
     {
         var next = _incoming is not null ? current.MergeWith(_incoming)
+            : _lastWriterWins ? ReplaceAll(current, actor, nowUnixMs)
             : _tombstone ? current.Delete(_clientContext!, actor)
             : current.Update(_clientContext!, actor, _value, _expiresAtUnixMs);
         return SiblingSets.WithoutExpired(next, nowUnixMs).Prune(maxContextEntries, actor);

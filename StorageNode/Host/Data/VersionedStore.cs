@@ -36,6 +36,9 @@ public sealed partial class VersionedStore
 
     public int MaxContextEntries { get; }
 
+    /// <summary>The sibling and object limits checked for coordinated writes. Default none.</summary>
+    public ObjectLimits Limits { get; init; } = ObjectLimits.None;
+
     /// <summary>The key's set with expired siblings dropped; null when the node holds nothing for it.</summary>
     /// <exception cref="ChecksumMismatchException">The engine block holding the key is corrupt.</exception>
     public StoredVersions? Read(byte[] encodedKey)
@@ -68,6 +71,7 @@ public sealed partial class VersionedStore
             var current = LoadForUpdate(mutation.EncodedKey);
             next = mutation.ApplyTo(current, Identity.Current.Actor, NowUnixMs(), MaxContextEntries);
             bytes = mutation.Serialize(next);
+            Limits.Check(mutation, current, new StoredVersions(next, bytes));
             using var batch = new WriteBatch(WriteBatch.EmptySize + WriteBatch.PutSize(mutation.EncodedKey.Length, bytes.Length));
             batch.Put(mutation.EncodedKey, bytes);
             durable = _engine.WriteAsync(batch, CancellationToken.None);
@@ -110,6 +114,7 @@ public sealed partial class VersionedStore
                 var current = pending.TryGetValue(key, out var previous) ? results[previous].Set : LoadForUpdate(key);
                 var next = mutations[i].ApplyTo(current, Identity.Current.Actor, now, MaxContextEntries);
                 results[i] = new StoredVersions(next, mutations[i].Serialize(next));
+                Limits.Check(mutations[i], current, results[i]);
                 pending[key] = i;
                 size += WriteBatch.PutSize(key.Length, results[i].Bytes.Length);
             }

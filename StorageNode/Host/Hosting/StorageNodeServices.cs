@@ -53,6 +53,14 @@ public static class StorageNodeServices
             sp.GetRequiredService<KeyLocks>(),
             sp.GetRequiredService<NodeIdentity>(),
             sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextEntries,
+            sp.GetRequiredService<TimeProvider>())
+        {
+            Limits = sp.GetRequiredService<ObjectLimits>(),
+        });
+        services.AddSingleton(sp => new ObjectLimits(
+            sp.GetRequiredService<IOptions<ValidationOptions>>().Value,
+            sp.GetRequiredService<StorageNodeMetrics>(),
+            sp.GetRequiredService<ILogger<ObjectLimits>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton(sp => new StorageNodeMetrics(

@@ -13,6 +13,12 @@ public static class MetricNames
     public const string ValidationDurationSeconds = "validation_duration_seconds";
     public const string ValidationRejectionsTotal = "validation_rejections_total";
 
+    /// <summary>Coordinated writes refused with TOO_MANY_SIBLINGS or OBJECT_TOO_LARGE, by <see cref="ReasonLabel"/>.</summary>
+    public const string SiblingLimitRejectionsTotal = "sibling_limit_rejections_total";
+
+    /// <summary>Coordinated writes that left a key over WarnSiblings or WarnObjectBytes, by <see cref="ReasonLabel"/>.</summary>
+    public const string SiblingLimitWarningsTotal = "sibling_limit_warnings_total";
+
     public const string DiskUsagePercent = "disk_usage_percent";
     public const string DiskAvailableBytes = "disk_available_bytes";
     public const string DiskThrottleEventsTotal = "disk_throttle_events_total";
@@ -42,6 +48,12 @@ public static class MetricNames
 
     /// <summary>Label of <c>worker_pool_queue_utilization_percent</c>: flush_pool, compaction_pool, streaming_pool.</summary>
     public const string PoolLabel = "pool";
+
+    /// <summary>Label of the sibling limit series: which limit, <see cref="SiblingsReason"/> or <see cref="ObjectSizeReason"/>.</summary>
+    public const string ReasonLabel = "reason";
+
+    public const string SiblingsReason = "siblings";
+    public const string ObjectSizeReason = "object_size";
 
     /// <summary>Label naming the RPC-level operation: coordinated_write, delete, replica_write, repair, read.</summary>
     public const string OperationLabel = "operation";

@@ -27,6 +27,8 @@ public sealed class StorageNodeMetrics
     private readonly Histogram<double> _validationDuration;
     private readonly Counter<long> _validationRejections;
     private readonly Counter<long> _recoveryOperations;
+    private readonly Counter<long> _siblingLimitRejections;
+    private readonly Counter<long> _siblingLimitWarnings;
     private readonly string[] _codeLabels;
 
     public StorageNodeMetrics(IMeterFactory meterFactory, string nodeId, TimeProvider time)
@@ -44,11 +46,21 @@ public sealed class StorageNodeMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ValidationBuckets });
         _validationRejections = Meter.CreateCounter<long>(MetricNames.ValidationRejectionsTotal, description: "Requests rejected by validation, by error code.");
         _recoveryOperations = Meter.CreateCounter<long>(MetricNames.DataRecoveryOperationsTotal, description: "Repair (read repair / anti-entropy) merges applied.");
+        _siblingLimitRejections = Meter.CreateCounter<long>(MetricNames.SiblingLimitRejectionsTotal,
+            description: "Coordinated writes refused because they would leave a key over the sibling or object size limit.");
+        _siblingLimitWarnings = Meter.CreateCounter<long>(MetricNames.SiblingLimitWarningsTotal,
+            description: "Coordinated writes that left a key over the sibling or object size warning threshold.");
         _codeLabels = new string[10000];
         // Series exist from the start, so dashboards and rate() see 0 rather than nothing.
         foreach (var operation in (string[])[Rpc.Operations.CoordinatedWrite, Rpc.Operations.Delete, Rpc.Operations.ReplicaWrite, Rpc.Operations.Repair])
         {
             _writeRequests.Add(0, _node, new(MetricNames.OperationLabel, operation));
+        }
+
+        foreach (var reason in (string[])[MetricNames.SiblingsReason, MetricNames.ObjectSizeReason])
+        {
+            _siblingLimitRejections.Add(0, _node, new(MetricNames.ReasonLabel, reason));
+            _siblingLimitWarnings.Add(0, _node, new(MetricNames.ReasonLabel, reason));
         }
 
         _readRequests.Add(0, _node);
@@ -96,6 +108,10 @@ public sealed class StorageNodeMetrics
         _validationRejections.Add(1, _node, new(MetricNames.ErrorCodeLabel, CodeLabel(code)));
 
     public void RecoveryOperation(int count = 1) => _recoveryOperations.Add(count, _node);
+
+    public void ObjectLimitRefused(string reason) => _siblingLimitRejections.Add(1, _node, new(MetricNames.ReasonLabel, reason));
+
+    public void ObjectLimitWarned(string reason) => _siblingLimitWarnings.Add(1, _node, new(MetricNames.ReasonLabel, reason));
 
     // Label strings are cached so that an error path does not format a number each time.
     private string CodeLabel(ErrorCode code)

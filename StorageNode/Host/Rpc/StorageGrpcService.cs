@@ -62,9 +62,16 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         var context = request.Context.IsEmpty
             ? VersionVector.Empty
             : VersionVectorFormat.Parse(request.Context.Span, _validation.MaxContextEntries);
-        return request.Tombstone
-            ? KeyMutation.Delete(key, context)
-            : KeyMutation.Write(key, context, request.Value.Memory, request.ExpiresAtUnixMs);
+        return request.ConflictMode switch
+        {
+            ConflictMode.Siblings => request.Tombstone
+                ? KeyMutation.Delete(key, context)
+                : KeyMutation.Write(key, context, request.Value.Memory, request.ExpiresAtUnixMs),
+            ConflictMode.LastWriterWins => request.Tombstone
+                ? KeyMutation.LastWriterWinsDelete(key, context)
+                : KeyMutation.LastWriterWinsWrite(key, context, request.Value.Memory, request.ExpiresAtUnixMs),
+            _ => throw new PairDbException(ErrorCode.InvalidArgument, $"unknown conflict_mode {(int)request.ConflictMode}"),
+        };
     }
 
     /// <summary>Validates and admits a replica write or repair.</summary>

@@ -30,6 +30,8 @@ public sealed class RetryTests : FakeServerFixture
     [TestCase(ErrorCode.InvalidTenantId)]
     [TestCase(ErrorCode.InvalidVectorClock)]
     [TestCase(ErrorCode.ChecksumFailed)]
+    [TestCase(ErrorCode.TooManySiblings)]
+    [TestCase(ErrorCode.ObjectTooLarge)]
     [TestCase(ErrorCode.Internal)]
     [TestCase(ErrorCode.DiskFull)]
     public void PutAsync_NonRetriableCode_ThrowsAfterOneCall(ErrorCode code)

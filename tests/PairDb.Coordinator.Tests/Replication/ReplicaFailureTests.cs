@@ -19,4 +19,16 @@ public sealed class ReplicaFailureTests
 
         Assert.That(failure.MaybeApplied, Is.EqualTo(maybeApplied), failure.ToString());
     }
+
+    [TestCase(ErrorCode.TooManySiblings, true)]
+    [TestCase(ErrorCode.ObjectTooLarge, true)]
+    [TestCase(ErrorCode.DiskFull, false)]
+    [TestCase(ErrorCode.NodeNotReady, false)]
+    [TestCase(ErrorCode.Internal, false)]
+    public void RefusesTheWrite_LimitCodes_EndCoordinationOthersTryTheNextReplica(ErrorCode code, bool refuses)
+    {
+        var failure = ReplicaFailure.From(RpcErrors.ToRpcException(code, "refused"));
+
+        Assert.That(failure.RefusesTheWrite, Is.EqualTo(refuses), failure.ToString());
+    }
 }

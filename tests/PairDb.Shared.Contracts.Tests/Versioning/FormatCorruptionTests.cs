@@ -16,7 +16,7 @@ public class FormatCorruptionTests
     [TestCase("010101200100", TestName = "Parse_NodeIdWithSpace_Rejected")]
     [TestCase("010101610101" + "00020000", TestName = "Parse_SiblingCounterAboveContext_Rejected")]
     [TestCase("010101610101" + "01010000", TestName = "Parse_SiblingNodeIndexOutOfRange_Rejected")]
-    [TestCase("010101610101" + "00010400", TestName = "Parse_UnknownFlagBit_Rejected")]
+    [TestCase("010101610101" + "00010800", TestName = "Parse_UnknownFlagBit_Rejected")]
     [TestCase("010101610101" + "0001010158", TestName = "Parse_TombstoneWithValue_Rejected")]
     [TestCase("010101610101" + "0001020000000000000000" + "00", TestName = "Parse_ZeroExpiryWithFlag_Rejected")]
     [TestCase("010101610101" + "0001030807060504030201" + "00", TestName = "Parse_TombstoneWithExpiry_Rejected")]
