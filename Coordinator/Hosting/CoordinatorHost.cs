@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
 using PairDb.Hosting;
+using PairDb.Hosting.Grpc;
 using PairDb.Coordinator.Api.Grpc;
 using PairDb.Coordinator.Api.Http;
 using PairDb.Coordinator.Data;
@@ -139,7 +140,8 @@ public static partial class CoordinatorHost
         services.AddHostedService(provider => provider.GetRequiredService<NodeHealthProber>());
         services.AddHostedService<TopologyRefresher>();
 
-        services.AddGrpc();
+        // Every service: whatever escapes a handler leaves as a pairdb error (INTERNAL with ErrorInfo at worst).
+        services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<MetadataHealthCheck>("metadata");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

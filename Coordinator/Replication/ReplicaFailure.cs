@@ -40,6 +40,15 @@ public readonly record struct ReplicaFailure(ErrorCode Code, bool MaybeApplied, 
         }
     }
 
+    /// <summary>
+    /// True when the replica refused the request as the request's own fault: malformed or over a limit
+    /// (1000, 1002-1005, 1007-1009), nothing applied. Not KEY_NOT_FOUND or CHECKSUM_FAILED, which say
+    /// something about the replica's data, not about the request.
+    /// </summary>
+    public bool IsRequestFault => !MaybeApplied && Code is ErrorCode.InvalidArgument or ErrorCode.KeyTooLarge
+        or ErrorCode.ValueTooLarge or ErrorCode.InvalidTenantId or ErrorCode.InvalidVectorClock
+        or ErrorCode.TooManySiblings or ErrorCode.ObjectTooLarge or ErrorCode.BatchTooLarge;
+
     /// <summary>True when the RpcException carries a pairdb ErrorInfo (the node answered, it did not fail).</summary>
     public static bool CarriesPairDbCode(RpcException exception) => RpcErrors.TryParse(exception) is { FromDetails: true };
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
 using PairDb.Engine;
+using PairDb.Hosting.Grpc;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Disk;
@@ -53,7 +54,10 @@ public static class StorageNodeServices
             sp.GetRequiredService<KeyLocks>(),
             sp.GetRequiredService<NodeIdentity>(),
             sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextEntries,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>())
+        {
+            MaxContextCounterLead = sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextCounterLead,
+        });
         services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton(sp => new StorageNodeMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -88,6 +92,8 @@ public static class StorageNodeServices
         {
             o.MaxReceiveMessageSize = maxMessage;
             o.MaxSendMessageSize = maxMessage;
+            // Every service: whatever escapes a handler leaves as a pairdb error (INTERNAL with ErrorInfo at worst).
+            o.Interceptors.Add<ErrorInterceptor>();
         });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");
