@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
 using PairDb.Hosting;
+using PairDb.Hosting.Grpc;
 using PairDb.Coordinator.Api.Grpc;
 using PairDb.Coordinator.Api.Http;
 using PairDb.Coordinator.Data;
@@ -142,7 +143,8 @@ public static partial class CoordinatorHost
         services.AddHostedService(provider => provider.GetRequiredService<NodeHealthProber>());
         services.AddHostedService<TopologyRefresher>();
 
-        services.AddGrpc();
+        // Every service: whatever escapes a handler leaves as a pairdb error (INTERNAL with ErrorInfo at worst).
+        services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
         // The one message budget of the cluster, derived from the validation limits (ValidationOptions.MaxMessageBytes).
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ValidationOptions>>((grpc, validation) =>
         {

@@ -16,7 +16,9 @@ namespace PairDb.Coordinator.Replication;
 /// replica counts as one); the rest complete in the background. Every replica the write does not
 /// reach (down, breaker open, refused, failed, timed out) gets a hint carrying that same set.
 /// <para>
-/// Outcomes: QUORUM_NOT_MET only when no replica can have applied the write (too few available
+/// Outcomes: the coordinating replica's own code when it refuses the request as the request's fault
+/// (<see cref="ReplicaFailure.IsRequestFault"/>, e.g. INVALID_VECTOR_CLOCK) and no earlier attempt may
+/// have applied it; QUORUM_NOT_MET only when no replica can have applied the write (too few available
 /// before sending, or every coordination attempt refused by the node or never sent); TIMEOUT
 /// ("unknown") whenever some replica may hold it but W was not reached; never a failure once W
 /// acknowledged, except TIMEOUT when a hint for a missed replica could not be committed.
@@ -75,12 +77,20 @@ public sealed partial class QuorumWriter(
                 failures[i] = failure;
                 maybeApplied |= failure.MaybeApplied;
                 LogCoordinationFailed(logger, replicas.Nodes[i].NodeId, failure.ToString());
-                if (failure.RefusesTheWrite)
+                if (failure.IsRequestFault)
                 {
-                    // Every replica would answer the same (or, lagging, accept a write that merges
-                    // then carry past the limit): the client gets the code, not QUORUM_NOT_MET.
-                    throw new PairDbException(failure.Code, failure.Message);
+                    // The request's own fault (a context the cluster did not issue, a limit): the client must
+                    // fix it. Not tried on the next replica, which would refuse it too or, worse, accept what
+                    // this one rightly refused (a context ahead of this replica's own actor is within the lead
+                    // any other replica allows for it). An earlier attempt with an unknown outcome keeps it TIMEOUT.
+                    if (!maybeApplied)
+                    {
+                        throw new PairDbException(failure.Code, $"{replicas.Nodes[i].NodeId} refused the write: {failure.Message}");
+                    }
+
+                    break;
                 }
+
                 // Trying the next replica as coordinator after an unknown outcome may leave a second,
                 // concurrent sibling of the same value if the first did apply it: a visible but
                 // harmless duplicate, preferred to failing a write other replicas can take.

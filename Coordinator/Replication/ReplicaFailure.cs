@@ -16,13 +16,6 @@ public readonly record struct ReplicaFailure(ErrorCode Code, bool MaybeApplied, 
 {
     public static ReplicaFailure Skipped(string why) => new(ErrorCode.NodeNotReady, false, why);
 
-    /// <summary>
-    /// True when the coordinating replica refused the write for what it would do to the key
-    /// (TOO_MANY_SIBLINGS, OBJECT_TOO_LARGE): nothing was stored, and the write must not be tried on
-    /// another replica but answered to the client with that code.
-    /// </summary>
-    public bool RefusesTheWrite => !MaybeApplied && Code is ErrorCode.TooManySiblings or ErrorCode.ObjectTooLarge;
-
     public static ReplicaFailure From(Exception exception)
     {
         switch (exception)
@@ -46,6 +39,15 @@ public readonly record struct ReplicaFailure(ErrorCode Code, bool MaybeApplied, 
                 return new ReplicaFailure(ErrorCode.Internal, true, exception.Message);
         }
     }
+
+    /// <summary>
+    /// True when the replica refused the request as the request's own fault: malformed or over a limit
+    /// (1000, 1002-1005, 1007-1009), nothing applied. Not KEY_NOT_FOUND or CHECKSUM_FAILED, which say
+    /// something about the replica's data, not about the request.
+    /// </summary>
+    public bool IsRequestFault => !MaybeApplied && Code is ErrorCode.InvalidArgument or ErrorCode.KeyTooLarge
+        or ErrorCode.ValueTooLarge or ErrorCode.InvalidTenantId or ErrorCode.InvalidVectorClock
+        or ErrorCode.TooManySiblings or ErrorCode.ObjectTooLarge or ErrorCode.BatchTooLarge;
 
     /// <summary>True when the RpcException carries a pairdb ErrorInfo (the node answered, it did not fail).</summary>
     public static bool CarriesPairDbCode(RpcException exception) => RpcErrors.TryParse(exception) is { FromDetails: true };

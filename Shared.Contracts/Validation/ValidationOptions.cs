@@ -26,7 +26,9 @@ public sealed class ValidationOptions
     /// <summary>
     /// How far past the counter a replica holds for another actor a client context may claim (a
     /// replica may lag its peers by that many writes of one key). Counters of the coordinating
-    /// replica's own incarnation may never exceed what it holds: it alone mints them. Default 1,000,000.
+    /// replica's own incarnation may never exceed what it holds: it alone mints them. Default 1,000,000;
+    /// at most <see cref="Versioning.Dot.MaxCounter"/>. Enforced by the storage node coordinating a
+    /// write or delete (<see cref="Versioning.ContextCheck"/>), with INVALID_VECTOR_CLOCK (1005).
     /// </summary>
     public ulong MaxContextCounterLead { get; set; } = 1_000_000;
 
@@ -129,6 +131,11 @@ public sealed class ValidationOptions
         if (MaxContextEntries < 1)
         {
             problems.Add($"validation:MaxContextEntries must be at least 1 (is {MaxContextEntries})");
+        }
+
+        if (MaxContextCounterLead > Versioning.Dot.MaxCounter)
+        {
+            problems.Add($"validation:MaxContextCounterLead must be at most {Versioning.Dot.MaxCounter} (is {MaxContextCounterLead})");
         }
 
         if (MaxSiblings < 1 || WarnSiblings < 1 || WarnSiblings > MaxSiblings)

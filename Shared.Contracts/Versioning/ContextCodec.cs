@@ -4,7 +4,8 @@ namespace PairDb.Contracts.Versioning;
 
 /// <summary>
 /// The context entries shared by both formats: varint count, then per entry varint node-id length,
-/// node-id ASCII bytes, varint counter. Entries strictly ascending by node id, counters >= 1.
+/// node-id ASCII bytes, varint counter. Entries strictly ascending by node id, counters in
+/// 1..<see cref="Dot.MaxCounter"/>.
 /// </summary>
 internal static class ContextCodec
 {
@@ -64,7 +65,7 @@ internal static class ContextCodec
                 || !reader.TryReadBytes((int)length, out var nodeId)
                 || !NodeIds.IsValid(nodeId)
                 || (i > 0 && previous.SequenceCompareTo(nodeId) >= 0)
-                || !reader.TryReadVarint(1, ulong.MaxValue, out var counter))
+                || !reader.TryReadVarint(1, Dot.MaxCounter, out var counter))
             {
                 return false;
             }

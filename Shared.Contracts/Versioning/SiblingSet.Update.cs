@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using PairDb.Contracts.Errors;
+
 namespace PairDb.Contracts.Versioning;
 
 public sealed partial class SiblingSet
@@ -8,8 +11,22 @@ public sealed partial class SiblingSet
     /// matters when this replica lags (restored from backup, or a node that rejoined under the same id):
     /// a dot the client context already covers would make the new write look already overwritten.
     /// </summary>
-    public Dot NextDot(string nodeId, VersionVector clientContext) =>
-        new(nodeId, checked(Math.Max(Context.Get(nodeId), clientContext.Get(nodeId)) + 1));
+    /// <exception cref="PairDbException">
+    /// INVALID_VECTOR_CLOCK when the next counter would pass <see cref="Dot.MaxCounter"/>. Parsed sets and
+    /// contexts never get there (both formats bound their counters, and a storage node refuses a context
+    /// claiming more of its own actor than it minted, see <see cref="ContextCheck"/>); this is the last
+    /// guard, so that no path can overflow the counter or store a set the format would refuse to read.
+    /// </exception>
+    public Dot NextDot(string nodeId, VersionVector clientContext)
+    {
+        var highest = Math.Max(Context.Get(nodeId), clientContext.Get(nodeId));
+        if (highest >= Dot.MaxCounter)
+        {
+            ThrowCounterExhausted(nodeId, highest);
+        }
+
+        return new Dot(nodeId, highest + 1);
+    }
 
     /// <summary>
     /// A coordinated write: mints a new dot on <paramref name="nodeId"/>, drops exactly the siblings
@@ -59,4 +76,9 @@ public sealed partial class SiblingSet
         var context = VersionVector.Merge(Context, clientContext).With(written.Dot.NodeId, written.Dot.Counter);
         return new SiblingSet(context, [.. kept]);
     }
+
+    [DoesNotReturn]
+    private static void ThrowCounterExhausted(string nodeId, ulong highest) =>
+        PairDbException.Throw(ErrorCode.InvalidVectorClock,
+            $"counter {highest} of actor {nodeId} leaves no next dot (counters are at most {Dot.MaxCounter}); nothing was written");
 }

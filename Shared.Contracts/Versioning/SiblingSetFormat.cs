@@ -18,7 +18,8 @@ namespace PairDb.Contracts.Versioning;
 ///              [varint value length][value bytes]
 /// </code>
 /// A dot names its node by index into the context (the context always covers its siblings), so a
-/// node id is written once however many siblings it has. The form is canonical: parse rejects
+/// node id is written once however many siblings it has. Counters are 1..<see cref="Dot.MaxCounter"/>
+/// (a sibling's counter is at most its context entry's). The form is canonical: parse rejects
 /// anything <see cref="Write"/> would not produce, so equal sets have equal bytes: unknown flag
 /// bits, a zero or negative time behind bit1 or bit2, and a tombstone with a value or an expiry.
 /// Bit2 was added for last-writer-wins writes (<see cref="LastWriterWins"/>) without a format
@@ -184,5 +185,5 @@ public static class SiblingSetFormat
 
     [DoesNotReturn]
     private static void ThrowMalformed() =>
-        PairDbException.Throw(ErrorCode.InvalidVectorClock, "versioned value is malformed or its context has too many entries");
+        PairDbException.Throw(ErrorCode.InvalidVectorClock, "versioned value is malformed (unknown format version, bad encoding or a counter over 2^62) or its context has too many entries");
 }

@@ -4,7 +4,8 @@ namespace PairDb.Contracts.Versioning;
 
 /// <summary>
 /// The opaque client context: <c>[version = 1][varint count]{[varint len][node id][varint counter]}*</c>.
-/// Zero bytes also mean the empty context (a blind write), so clients can send nothing.
+/// Zero bytes also mean the empty context (a blind write), so clients can send nothing. Counters are
+/// 1..<see cref="Dot.MaxCounter"/>; any other version byte is rejected (no format but 1 exists).
 /// </summary>
 public static class VersionVectorFormat
 {
@@ -25,7 +26,10 @@ public static class VersionVectorFormat
         return bytes;
     }
 
-    /// <summary>Parses a context; throws INVALID_VECTOR_CLOCK when malformed or longer than <paramref name="maxEntries"/>.</summary>
+    /// <summary>
+    /// Parses a context; throws INVALID_VECTOR_CLOCK when malformed (including a counter over
+    /// <see cref="Dot.MaxCounter"/> or an unknown version) or longer than <paramref name="maxEntries"/>.
+    /// </summary>
     public static VersionVector Parse(ReadOnlySpan<byte> source, int maxEntries = int.MaxValue)
     {
         if (source.IsEmpty)
@@ -85,5 +89,5 @@ public static class VersionVectorFormat
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowMalformed() =>
-        PairDbException.Throw(ErrorCode.InvalidVectorClock, "context is malformed or has too many entries");
+        PairDbException.Throw(ErrorCode.InvalidVectorClock, "context is malformed (unknown format version, bad encoding or a counter over 2^62) or has too many entries");
 }

@@ -6,8 +6,9 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// Batch forms: every item runs the same quorum path as its single form, all items concurrently,
-/// and answers in request order; one failed item does not fail its neighbours. A batch over the item or
-/// byte cap is refused whole (<see cref="BatchLimits"/>); a BatchGet's reply is bounded by <see cref="BatchReplyBudget"/>.
+/// and answers in request order; one failed item does not fail its neighbours, whatever it failed with. A batch
+/// over the item or byte cap is refused whole (<see cref="BatchLimits"/>); a BatchGet's reply is bounded by
+/// <see cref="BatchReplyBudget"/>.
 /// </summary>
 public sealed partial class KeyValueGrpcService
 {
@@ -62,6 +63,10 @@ public sealed partial class KeyValueGrpcService
             Count("batch_put", e);
             return new PutResult { Error = e.ToOperationError() };
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new PutResult { Error = UnexpectedItemError("batch_put", e) };
+        }
     }
 
     private async Task<GetResult> GetItemAsync(GetRequest item, KeyValueCallContext call, BatchReplyBudget budget, CancellationToken cancellationToken)
@@ -74,6 +79,10 @@ public sealed partial class KeyValueGrpcService
         {
             Count("batch_get", e);
             return new GetResult { Error = e.ToOperationError() };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new GetResult { Error = UnexpectedItemError("batch_get", e) };
         }
     }
 
@@ -88,7 +97,24 @@ public sealed partial class KeyValueGrpcService
             Count("batch_delete", e);
             return new DeleteResult { Error = e.ToOperationError() };
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new DeleteResult { Error = UnexpectedItemError("batch_delete", e) };
+        }
     }
+
+    /// <summary>
+    /// A bug hit by one item fails that item alone, as INTERNAL, as a whole call would through the error
+    /// interceptor; logged here with the operation, since the interceptor never sees it.
+    /// </summary>
+    private OperationError UnexpectedItemError(string operation, Exception exception)
+    {
+        LogBatchItemFailed(_logger, operation, exception);
+        return RpcErrors.ToOperationError(ErrorCode.Internal, $"internal error ({exception.GetType().Name}) in {operation}; the server logged it");
+    }
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Unexpected error in a batch item operation={Operation}")]
+    private static partial void LogBatchItemFailed(ILogger logger, string operation, Exception exception);
 
     private void Count(string operation, PairDbException e)
     {

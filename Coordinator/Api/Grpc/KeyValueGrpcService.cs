@@ -14,7 +14,8 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// pairdb.KeyValueService: validates, resolves the tenant and the quorum, then runs the quorum
-/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo.
+/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo: a PairDbException here,
+/// anything else through the host's error interceptor (INTERNAL).
 /// </summary>
 public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
 {
@@ -24,14 +25,17 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly ReplicationMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly TenantConflictModes _conflictModes;
+    private readonly ILogger<KeyValueGrpcService> _logger;
     private readonly int _n;
     private readonly int _defaultR;
     private readonly int _defaultW;
 
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
-        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time, TenantConflictModes conflictModes)
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time, TenantConflictModes conflictModes,
+        ILogger<KeyValueGrpcService> logger)
     {
+        _logger = logger;
         _writer = writer;
         _reader = reader;
         _validator = validator;

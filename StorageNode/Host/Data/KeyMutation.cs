@@ -49,10 +49,18 @@ public sealed partial class KeyMutation
 
     /// <summary>
     /// The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context
-    /// pruned. A coordinated write mints its dot under <paramref name="actor"/> (the node's current incarnation).
+    /// pruned. A coordinated write mints its dot under <paramref name="actor"/> (the node's current incarnation),
+    /// after checking its client context against <paramref name="current"/>, the set stored for the key
+    /// (<see cref="ContextCheck"/>, with <paramref name="maxContextCounterLead"/>).
     /// </summary>
-    public SiblingSet ApplyTo(SiblingSet current, string actor, long nowUnixMs, int maxContextEntries)
+    /// <exception cref="Contracts.Errors.PairDbException">INVALID_VECTOR_CLOCK: the client context was not issued by the cluster.</exception>
+    public SiblingSet ApplyTo(SiblingSet current, string actor, long nowUnixMs, int maxContextEntries, ulong maxContextCounterLead)
     {
+        if (_incoming is null)
+        {
+            ContextCheck.ThrowIfNotIssued(_clientContext!, current.Context, actor, maxContextCounterLead);
+        }
+
         var next = _incoming is not null ? current.MergeWith(_incoming)
             : _lastWriterWins ? ReplaceAll(current, actor, nowUnixMs)
             : _tombstone ? current.Delete(_clientContext!, actor)

@@ -1,5 +1,6 @@
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Keys;
+using PairDb.Contracts.Validation;
 using PairDb.Contracts.Versioning;
 using PairDb.Engine;
 using PairDb.StorageNode.Identity;
@@ -39,6 +40,12 @@ public sealed partial class VersionedStore
     /// <summary>The sibling and object limits checked for coordinated writes. Default none.</summary>
     public ObjectLimits Limits { get; init; } = ObjectLimits.None;
 
+    /// <summary>
+    /// How far past this replica's counter for another actor a client context may claim
+    /// (<see cref="ValidationOptions.MaxContextCounterLead"/>; its default unless set).
+    /// </summary>
+    public ulong MaxContextCounterLead { get; init; } = new ValidationOptions().MaxContextCounterLead;
+
     /// <summary>The key's set with expired siblings dropped; null when the node holds nothing for it.</summary>
     /// <exception cref="ChecksumMismatchException">The engine block holding the key is corrupt.</exception>
     public StoredVersions? Read(byte[] encodedKey)
@@ -69,7 +76,7 @@ public sealed partial class VersionedStore
         try
         {
             var current = LoadForUpdate(mutation.EncodedKey);
-            next = mutation.ApplyTo(current, Identity.Current.Actor, NowUnixMs(), MaxContextEntries);
+            next = mutation.ApplyTo(current, Identity.Current.Actor, NowUnixMs(), MaxContextEntries, MaxContextCounterLead);
             bytes = mutation.Serialize(next);
             Limits.Check(mutation, current, new StoredVersions(next, bytes));
             using var batch = new WriteBatch(WriteBatch.EmptySize + WriteBatch.PutSize(mutation.EncodedKey.Length, bytes.Length));
@@ -89,56 +96,107 @@ public sealed partial class VersionedStore
 
     /// <summary>
     /// Applies mutations in order as one atomic engine write (one commit-log record, one group commit).
-    /// Several mutations of one key see each other, in order. Results are in input order.
+    /// Several mutations of one key see each other, in order. Outcomes are in input order: a mutation that
+    /// throws (a client context the cluster did not issue, a stored set that cannot be read) fails alone and
+    /// leaves its key as the mutations before it left it, while the others are written; only a failed
+    /// engine write fails every mutation that was in it. Throws only when cancelled while waiting for locks.
     /// </summary>
-    public async Task<StoredVersions[]> ApplyAsync(IReadOnlyList<KeyMutation> mutations, CancellationToken cancellationToken)
+    public async Task<MutationOutcome[]> ApplyAsync(IReadOnlyList<KeyMutation> mutations, CancellationToken cancellationToken)
     {
         if (mutations.Count == 1)
         {
-            return [await ApplyAsync(mutations[0], cancellationToken).ConfigureAwait(false)];
+            try
+            {
+                return [MutationOutcome.Applied(await ApplyAsync(mutations[0], cancellationToken).ConfigureAwait(false))];
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return [MutationOutcome.Failed(e)];
+            }
         }
 
         var stripes = DistinctSortedStripes(mutations);
         await _locks.AcquireAllAsync(stripes, cancellationToken).ConfigureAwait(false);
-        StoredVersions[] results;
-        ValueTask durable;
+        var outcomes = new MutationOutcome[mutations.Count];
+        var durable = ValueTask.CompletedTask;
         try
         {
             var now = NowUnixMs();
             var pending = new Dictionary<byte[], int>(mutations.Count, ByteArrayComparer.Instance);
-            results = new StoredVersions[mutations.Count];
             var size = WriteBatch.EmptySize;
             for (var i = 0; i < mutations.Count; i++)
             {
                 var key = mutations[i].EncodedKey;
-                var current = pending.TryGetValue(key, out var previous) ? results[previous].Set : LoadForUpdate(key);
-                var next = mutations[i].ApplyTo(current, Identity.Current.Actor, now, MaxContextEntries);
-                results[i] = new StoredVersions(next, mutations[i].Serialize(next));
-                Limits.Check(mutations[i], current, results[i]);
+                try
+                {
+                    var current = pending.TryGetValue(key, out var previous) ? outcomes[previous].Stored.Set : LoadForUpdate(key);
+                    var next = mutations[i].ApplyTo(current, Identity.Current.Actor, now, MaxContextEntries, MaxContextCounterLead);
+                    var stored = new StoredVersions(next, mutations[i].Serialize(next));
+                    Limits.Check(mutations[i], current, stored);
+                    outcomes[i] = MutationOutcome.Applied(stored);
+                }
+                catch (Exception e)
+                {
+                    // One request's fault (or one unreadable key) must not fail the requests coalesced with it.
+                    outcomes[i] = MutationOutcome.Failed(e);
+                    continue;
+                }
+
                 pending[key] = i;
-                size += WriteBatch.PutSize(key.Length, results[i].Bytes.Length);
+                size += WriteBatch.PutSize(key.Length, outcomes[i].Stored.Bytes.Length);
             }
 
-            // Sized once and pooled: a streamed batch is ~1 MB, and growing it by doubling left ~2 MB of
-            // large-object garbage per batch, each a step towards the next gen2 collection.
-            using var batch = new WriteBatch(size);
-
-            // Only each key's last state goes into the batch: earlier ones are superseded within it.
-            foreach (var last in pending.Values)
+            if (pending.Count > 0)
             {
-                batch.Put(mutations[last].EncodedKey, results[last].Bytes);
+                durable = WriteLastStates(mutations, outcomes, pending, size);
             }
-
-            // WriteAsync has copied the payload into the log and the memtable when it returns; the buffer goes back to the pool.
-            durable = _engine.WriteAsync(batch, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            FailApplied(outcomes, e);
         }
         finally
         {
             _locks.ReleaseAll(stripes);
         }
 
-        await durable.ConfigureAwait(false);
-        return results;
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            FailApplied(outcomes, e);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Starts the one engine write of a batch: each key's last state (earlier ones are superseded within it).</summary>
+    private ValueTask WriteLastStates(IReadOnlyList<KeyMutation> mutations, MutationOutcome[] outcomes, Dictionary<byte[], int> pending, int size)
+    {
+        // Sized once and pooled: a streamed batch is ~1 MB, and growing it by doubling left ~2 MB of
+        // large-object garbage per batch, each a step towards the next gen2 collection.
+        using var batch = new WriteBatch(size);
+        foreach (var last in pending.Values)
+        {
+            batch.Put(mutations[last].EncodedKey, outcomes[last].Stored.Bytes);
+        }
+
+        // WriteAsync has copied the payload into the log and the memtable when it returns; the buffer goes back to the pool.
+        return _engine.WriteAsync(batch, CancellationToken.None);
+    }
+
+    /// <summary>The engine write is atomic: when it fails, it failed for every mutation that was in it.</summary>
+    private static void FailApplied(MutationOutcome[] outcomes, Exception failure)
+    {
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i].Failure is null)
+            {
+                outcomes[i] = MutationOutcome.Failed(failure);
+            }
+        }
     }
 
     private List<int> DistinctSortedStripes(IReadOnlyList<KeyMutation> mutations)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
 using PairDb.Engine;
+using PairDb.Hosting.Grpc;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Data;
 using PairDb.StorageNode.Disk;
@@ -55,6 +56,7 @@ public static class StorageNodeServices
             sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextEntries,
             sp.GetRequiredService<TimeProvider>())
         {
+            MaxContextCounterLead = sp.GetRequiredService<IOptions<ValidationOptions>>().Value.MaxContextCounterLead,
             Limits = sp.GetRequiredService<ObjectLimits>(),
         });
         services.AddSingleton(sp => new ObjectLimits(
@@ -97,6 +99,8 @@ public static class StorageNodeServices
         {
             o.MaxReceiveMessageSize = maxMessage;
             o.MaxSendMessageSize = maxMessage;
+            // Every service: whatever escapes a handler leaves as a pairdb error (INTERNAL with ErrorInfo at worst).
+            o.Interceptors.Add<ErrorInterceptor>();
         });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StorageHealthCheck>("storage");

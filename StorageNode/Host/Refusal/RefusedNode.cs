@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using PairDb.Engine;
+using PairDb.Hosting.Grpc;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Hosting;
 using PairDb.StorageNode.Metrics;
@@ -27,7 +28,7 @@ public static class RefusedNode
             node.NodeId,
             refusal,
             engine.ToEngineOptions(node.DataDirectory, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), TimeProvider.System)));
-        builder.Services.AddGrpc().AddServiceOptions<RefusedStorageService>(o => o.Interceptors.Add<NotServingInterceptor>());
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>()).AddServiceOptions<RefusedStorageService>(o => o.Interceptors.Add<NotServingInterceptor>());
         builder.Services.AddGrpcHealthChecks().AddCheck<NotServingHealthCheck>("storage");
         builder.Services.Configure<GrpcHealthChecksOptions>(o =>
             o.Services.Map(Contracts.Grpc.StorageService.Descriptor.FullName, _ => true));

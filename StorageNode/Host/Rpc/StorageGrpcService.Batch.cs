@@ -7,9 +7,10 @@ using PairDb.StorageNode.Data;
 namespace PairDb.StorageNode.Rpc;
 
 /// <summary>
-/// Batch forms: items are validated and admitted one by one (a bad item fails alone), the valid
-/// ones are applied as one atomic engine write with one group commit, and results come back in
-/// request order. Several items for one key apply in request order, each seeing the previous.
+/// Batch forms: items are validated, admitted and applied one by one (a bad item fails alone, with
+/// its own code: a context the cluster did not issue is found only while applying), the valid ones
+/// are written as one atomic engine write with one group commit, and results come back in request
+/// order. Several items for one key apply in request order, each seeing the previous.
 /// </summary>
 public sealed partial class StorageGrpcService
 {
@@ -136,22 +137,26 @@ public sealed partial class StorageGrpcService
             return;
         }
 
-        try
+        // Each item fails alone (its own code); only a failed engine write fails all of them.
+        var outcomes = await _store.ApplyAsync(mutations, context.CancellationToken).ConfigureAwait(false);
+        Dictionary<Exception, OperationError>? errors = null;
+        for (var j = 0; j < outcomes.Length; j++)
         {
-            var stored = await _store.ApplyAsync(mutations, context.CancellationToken).ConfigureAwait(false);
-            for (var j = 0; j < stored.Length; j++)
+            if (outcomes[j].Failure is not { } failure)
             {
-                onStored(positions[j], stored[j]);
+                onStored(positions[j], outcomes[j].Stored);
+                continue;
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The engine write is atomic: it failed for every item of it.
-            var error = ItemError(e, rpc);
-            foreach (var position in positions)
+
+            // A failed engine write is one failure shared by its items: classified (logged, counted) once.
+            errors ??= new Dictionary<Exception, OperationError>(ReferenceEqualityComparer.Instance);
+            if (!errors.TryGetValue(failure, out var error))
             {
-                onFailed(position, error);
+                error = ItemError(failure, rpc);
+                errors.Add(failure, error);
             }
+
+            onFailed(positions[j], error);
         }
     }
 }

@@ -165,7 +165,13 @@ public sealed partial class RangePuller(
             PairDbException.Throw(rejection.Code, rejection.Message);
         }
 
-        await store.ApplyAsync(mutations, cancellationToken).ConfigureAwait(false);
+        // A streamed entry that cannot be applied fails the pull (skipping it would lose the key); that the rest
+        // of the batch was written is harmless, merges being idempotent.
+        foreach (var outcome in await store.ApplyAsync(mutations, cancellationToken).ConfigureAwait(false))
+        {
+            outcome.StoredOrThrow();
+        }
+
         await store.SyncAsync().ConfigureAwait(false);
         return bytes;
     }

@@ -20,15 +20,31 @@ public sealed class ReplicaFailureTests
         Assert.That(failure.MaybeApplied, Is.EqualTo(maybeApplied), failure.ToString());
     }
 
+    /// <summary>
+    /// A refusal for the request's own fault ends the write with that code (QuorumWriter); a code about the replica
+    /// or its data sends the write on to the next replica.
+    /// </summary>
+    [TestCase(ErrorCode.InvalidArgument, true)]
+    [TestCase(ErrorCode.KeyTooLarge, true)]
+    [TestCase(ErrorCode.ValueTooLarge, true)]
+    [TestCase(ErrorCode.InvalidTenantId, true)]
+    [TestCase(ErrorCode.InvalidVectorClock, true)]
     [TestCase(ErrorCode.TooManySiblings, true)]
     [TestCase(ErrorCode.ObjectTooLarge, true)]
-    [TestCase(ErrorCode.DiskFull, false)]
-    [TestCase(ErrorCode.NodeNotReady, false)]
+    [TestCase(ErrorCode.BatchTooLarge, true)]
+    [TestCase(ErrorCode.KeyNotFound, false)]
+    [TestCase(ErrorCode.ChecksumFailed, false)]
     [TestCase(ErrorCode.Internal, false)]
-    public void RefusesTheWrite_LimitCodes_EndCoordinationOthersTryTheNextReplica(ErrorCode code, bool refuses)
+    [TestCase(ErrorCode.NodeNotReady, false)]
+    [TestCase(ErrorCode.DiskFull, false)]
+    [TestCase(ErrorCode.DiskThrottled, false)]
+    [TestCase(ErrorCode.Timeout, false)]
+    [TestCase(ErrorCode.Overloaded, false)]
+    public void IsRequestFault_NodeAnswerOrBatchItemError_OnlyTheRequestsOwnFaults(ErrorCode code, bool expected)
     {
-        var failure = ReplicaFailure.From(RpcErrors.ToRpcException(code, "refused"));
+        var overTheWire = ReplicaFailure.From(RpcErrors.ToRpcException(code, "refused"));
+        var batchItem = ReplicaFailure.From(new PairDbException(code, "refused"));
 
-        Assert.That(failure.RefusesTheWrite, Is.EqualTo(refuses), failure.ToString());
+        Assert.That((overTheWire.IsRequestFault, batchItem.IsRequestFault), Is.EqualTo((expected, expected)));
     }
 }

@@ -15,8 +15,11 @@ internal static class Histories
     private static readonly Gen<(int Kind, int Replica, int Other, int Pick, byte Value)> Op =
         Gen.Select(Gen.Int[0, 4], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 1000], Gen.Byte);
 
+    /// <summary>The operations of one history, for <see cref="Run"/>.</summary>
+    public static readonly Gen<(int Kind, int Replica, int Other, int Pick, byte Value)[]> Operations = Op.Array[0, 30];
+
     /// <summary>Every state of one history; never empty (the three initial replicas come first).</summary>
-    public static readonly Gen<SiblingSet[]> States = Op.Array[0, 30].Select(Run);
+    public static readonly Gen<SiblingSet[]> States = Operations.Select(ops => Run(ops));
 
     /// <summary>Three states of one history.</summary>
     public static readonly Gen<(SiblingSet A, SiblingSet B, SiblingSet C)> Triples =
@@ -24,7 +27,12 @@ internal static class Histories
             Gen.Select(Gen.Int[0, states.Length - 1], Gen.Int[0, states.Length - 1], Gen.Int[0, states.Length - 1])
                 .Select(t => (states[t.Item1], states[t.Item2], states[t.Item3])));
 
-    public static SiblingSet[] Run((int Kind, int Replica, int Other, int Pick, byte Value)[] ops)
+    /// <param name="ops">The operations, in order.</param>
+    /// <param name="beforeWrite">
+    /// Called before each coordinated write or delete with the client context it carries, the set the
+    /// coordinating replica holds, and that replica's actor: what a storage node checks the context against.
+    /// </param>
+    public static SiblingSet[] Run((int Kind, int Replica, int Other, int Pick, byte Value)[] ops, Action<VersionVector, SiblingSet, string>? beforeWrite = null)
     {
         SiblingSet[] replicas = [SiblingSet.Empty, SiblingSet.Empty, SiblingSet.Empty];
         var contexts = new List<VersionVector> { VersionVector.Empty };
@@ -32,6 +40,15 @@ internal static class Histories
         foreach (var (kind, r, other, pick, value) in ops)
         {
             var context = contexts[pick % contexts.Count];
+            if (kind is 0 or 1)
+            {
+                beforeWrite?.Invoke(context, replicas[r], Nodes[r]);
+            }
+            else if (kind == 4)
+            {
+                beforeWrite?.Invoke(VersionVector.Empty, replicas[r], Nodes[r]);
+            }
+
             switch (kind)
             {
                 case 0:

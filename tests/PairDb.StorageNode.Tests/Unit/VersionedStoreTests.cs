@@ -70,8 +70,8 @@ public sealed class VersionedStoreTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(results[2].Set.Siblings, Has.Count.EqualTo(2));
-            Assert.That(a.Bytes, Is.EqualTo(results[2].Bytes));
+            Assert.That(results[2].Stored.Set.Siblings, Has.Count.EqualTo(2));
+            Assert.That(a.Bytes, Is.EqualTo(results[2].Stored.Bytes));
             Assert.That(_store.Read(Key("b")), Is.Not.Null);
         });
     }
