@@ -3,4 +3,8 @@ using Google.Protobuf;
 namespace PairDb.Coordinator.Replication;
 
 /// <summary>A validated client write (a put, or a delete when <see cref="Tombstone"/>), tenant already resolved.</summary>
-public sealed record WriteCommand(string TenantId, ByteString Key, ByteString Value, bool Tombstone, ByteString Context, long ExpiresAtUnixMs);
+public sealed record WriteCommand(string TenantId, ByteString Key, ByteString Value, bool Tombstone, ByteString Context, long ExpiresAtUnixMs)
+{
+    /// <summary>The client's deadline (UTC; <see cref="DateTime.MaxValue"/> for none): a coordinated write not sent by then is not sent.</summary>
+    public DateTime Deadline { get; init; } = DateTime.MaxValue;
+}

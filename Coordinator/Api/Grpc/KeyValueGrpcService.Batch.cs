@@ -6,12 +6,14 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// Batch forms: every item runs the same quorum path as its single form, all items concurrently,
-/// and answers in request order; one failed item does not fail its neighbours.
+/// and answers in request order; one failed item does not fail its neighbours. A batch is admitted
+/// whole, each item counting as one request against the in-flight limit.
 /// </summary>
 public sealed partial class KeyValueGrpcService
 {
     public override async Task<BatchPutReply> BatchPut(BatchPutRequest request, ServerCallContext context)
     {
+        using var permit = Admit("batch_put", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchPutReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => PutItemAsync(item, call, context.CancellationToken)));
@@ -20,6 +22,7 @@ public sealed partial class KeyValueGrpcService
 
     public override async Task<BatchGetReply> BatchGet(BatchGetRequest request, ServerCallContext context)
     {
+        using var permit = Admit("batch_get", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchGetReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => GetItemAsync(item, call, context.CancellationToken)));
@@ -28,6 +31,7 @@ public sealed partial class KeyValueGrpcService
 
     public override async Task<BatchDeleteReply> BatchDelete(BatchDeleteRequest request, ServerCallContext context)
     {
+        using var permit = Admit("batch_delete", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchDeleteReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => DeleteItemAsync(item, call, context.CancellationToken)));

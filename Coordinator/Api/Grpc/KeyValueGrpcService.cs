@@ -5,6 +5,7 @@ using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Contracts.Validation;
 using PairDb.Contracts.Versioning;
+using PairDb.Coordinator.Api.Admission;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Telemetry;
@@ -13,7 +14,9 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// pairdb.KeyValueService: validates, resolves the tenant and the quorum, then runs the quorum
-/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo.
+/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo. Every request first
+/// passes the <see cref="InFlightLimiter"/>: not started once its deadline passed, refused while the
+/// coordinator serves its limit.
 /// </summary>
 public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
 {
@@ -21,6 +24,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly QuorumReader _reader;
     private readonly RequestValidator _validator;
     private readonly ReplicationMetrics _metrics;
+    private readonly InFlightLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly int _n;
     private readonly int _defaultR;
@@ -28,8 +32,9 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
-        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time)
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, InFlightLimiter limiter, TimeProvider time)
     {
+        _limiter = limiter;
         _writer = writer;
         _reader = reader;
         _validator = validator;
@@ -42,6 +47,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<PutReply> Put(PutRequest request, ServerCallContext context)
     {
+        using var permit = Admit("put", context, 1, request.CalculateSize());
         try
         {
             return await PutAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -54,6 +60,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<GetReply> Get(GetRequest request, ServerCallContext context)
     {
+        using var permit = Admit("get", context, 1, request.CalculateSize());
         try
         {
             return await GetAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -66,6 +73,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<DeleteReply> Delete(DeleteRequest request, ServerCallContext context)
     {
+        using var permit = Admit("delete", context, 1, request.CalculateSize());
         try
         {
             return await DeleteAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -88,7 +96,8 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
             ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
             : 0;
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt), w, cancellationToken);
+            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { Deadline = call.Deadline },
+            w, cancellationToken);
         return new PutReply { Context = ContextOf(versions) };
     }
 
@@ -101,7 +110,8 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         validation.ThrowIfInvalid();
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0), w, cancellationToken);
+            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0) { Deadline = call.Deadline },
+            w, cancellationToken);
         return new DeleteReply { Context = ContextOf(versions) };
     }
 
@@ -113,7 +123,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         _metrics.Validated(validationStart);
         validation.ThrowIfInvalid();
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
-        var set = await _reader.ReadAsync(tenant, request.Key, r, cancellationToken);
+        var set = await _reader.ReadAsync(tenant, request.Key, r, call.Deadline, cancellationToken);
         return ToReply(set, _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
@@ -148,6 +158,22 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     private static ByteString ContextOf(ByteString versions) =>
         UnsafeByteOperations.UnsafeWrap(VersionVectorFormat.ToArray(SiblingSetFormat.Parse(versions.Span).Context));
+
+    /// <summary>
+    /// Admits a request (<paramref name="items"/> items, <paramref name="bytes"/> encoded) or throws its refusal as
+    /// an RpcException: TIMEOUT or OVERLOADED, nothing started, not counted as a quorum failure.
+    /// </summary>
+    private InFlightLimiter.Permit Admit(string operation, ServerCallContext context, int items, long bytes)
+    {
+        try
+        {
+            return _limiter.Enter(operation, context.Deadline, context.CancellationToken, items, bytes);
+        }
+        catch (PairDbException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
 
     private RpcException Fail(string operation, PairDbException e)
     {

@@ -14,6 +14,7 @@ public sealed partial class StorageGrpcService
 {
     public override async Task<BatchCoordinatedWriteReply> BatchCoordinatedWrite(BatchCoordinatedWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         _metrics.WriteRequested(Operations.CoordinatedWrite, count);
@@ -43,6 +44,7 @@ public sealed partial class StorageGrpcService
 
     public override async Task<BatchReplicaWriteReply> BatchReplicaWrite(BatchReplicaWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         _metrics.WriteRequested(Operations.ReplicaWrite, count);
@@ -74,6 +76,7 @@ public sealed partial class StorageGrpcService
 
     public override Task<BatchReadReply> BatchRead(BatchReadRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         _metrics.ReadRequested(count);
