@@ -5,6 +5,7 @@ using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing;
 using static PairDb.Integration.Tests.Support.Rpc;
 
 namespace PairDb.Integration.Tests;
@@ -102,10 +103,11 @@ public sealed class OverloadTests
 
         // A .NET gRPC client does not send a call whose deadline has passed (nor a grpc-timeout header of its
         // own), so the request is framed by hand with a deadline that has passed by the time it is read: 1 µs.
-        var status = await PutWithRawTimeoutAsync(cluster.CoordinatorGrpcPort,
-            new PutRequest { TenantId = TestCluster.Tenant, Key = Bytes("late"), Value = Bytes("v") }, "1u");
+        var status = await RawUnaryCall.SendAsync(cluster.CoordinatorGrpcPort, "pairdb.KeyValueService/Put",
+            new PutRequest { TenantId = TestCluster.Tenant, Key = Bytes("late"), Value = Bytes("v") }.ToByteArray(),
+            new Dictionary<string, string> { ["grpc-timeout"] = "1u" });
 
-        Assert.That(status, Is.EqualTo(StatusCode.DeadlineExceeded), "TIMEOUT (2005) travels as DeadlineExceeded");
+        Assert.That((StatusCode)status, Is.EqualTo(StatusCode.DeadlineExceeded), "TIMEOUT (2005) travels as DeadlineExceeded");
         Assert.That(await ErrorOfAsync(() => cluster.KeyValue.GetAsync(new GetRequest { TenantId = TestCluster.Tenant, Key = Bytes("late") }).ResponseAsync),
             Is.EqualTo(ErrorCode.KeyNotFound));
         foreach (var node in cluster.Nodes)
@@ -113,31 +115,6 @@ public sealed class OverloadTests
             Assert.That((await node.ReadLocalAsync(TestCluster.Tenant, "late")).Siblings, Is.Empty, $"{node.NodeId} holds nothing");
         }
         Assert.That(await cluster.MetricsAsync(), Does.Contain("requests_expired_total"), "the coordinator did not start it");
-    }
-
-    /// <summary>One unary Put over HTTP/2 with the given grpc-timeout header; returns the call's gRPC status.</summary>
-    private static async Task<StatusCode> PutWithRawTimeoutAsync(int port, PutRequest request, string grpcTimeout)
-    {
-        var body = request.ToByteArray();
-        var frame = new byte[5 + body.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)body.Length);
-        body.CopyTo(frame, 5);
-        using var http = new HttpClient();
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/pairdb.KeyValueService/Put")
-        {
-            Version = System.Net.HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
-        };
-        message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        message.Headers.TryAddWithoutValidation("te", "trailers");
-        message.Headers.TryAddWithoutValidation("grpc-timeout", grpcTimeout);
-        using var response = await http.SendAsync(message);
-        await response.Content.ReadAsByteArrayAsync();
-        // A trailers-only answer carries the status among the headers.
-        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.First()
-            : response.Headers.GetValues("grpc-status").First();
-        return (StatusCode)int.Parse(status, CultureInfo.InvariantCulture);
     }
 
     /// <summary>VmRSS of a process, in KiB.</summary>
