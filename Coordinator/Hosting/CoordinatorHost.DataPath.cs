@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Validation;
+using PairDb.Coordinator.Api.Admission;
 using PairDb.Coordinator.Jobs;
+using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Replication.Hints;
 using PairDb.Coordinator.Telemetry;
@@ -16,6 +18,10 @@ public static partial class CoordinatorHost
         services.AddSingleton(sp => new RequestValidator(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
         services.AddSingleton<ReplicationMetrics>();
         services.AddSingleton<TenantConflictModes>();
+        services.AddOptions<AdmissionOptions>().Bind(configuration.GetSection(AdmissionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        services.AddSingleton<OverloadMetrics>();
+        services.AddSingleton<InFlightLimiter>();
         services.AddSingleton<NodePipelineRegistry>();
         services.AddSingleton<ReplicaClients>();
         services.AddSingleton<ReplicaPlacement>();

@@ -21,7 +21,14 @@ public static partial class CoordinatorHost
         LogHintOptions(logger, hints.ReplayInterval, hints.ReplayBatchSize, hints.ReplayRatePerSecond, hints.MaxReplayAttempts,
             hints.Ttl, hints.CleanupInterval, hints.MaxHintsPerNode);
         LogTenantOptions(logger, services.GetRequiredService<Tenants.TenantConflictModes>().Describe());
+        var admission = services.GetRequiredService<IOptions<AdmissionOptions>>().Value;
+        LogOverloadLimits(logger, admission.MaxInFlightRequests, admission.MaxInFlightBytes, replication.QueueCapacity,
+            replication.MaxBatchSize, replication.BatchConcurrency, hints.MaxQueuedHints, hints.MaxQueuedHintBytes);
     }
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information,
+        Message = "Overload limits max_in_flight_requests={MaxInFlightRequests} max_in_flight_bytes={MaxInFlightBytes} replica_queue_capacity={QueueCapacity} max_batch_size={MaxBatchSize} batch_concurrency={BatchConcurrency} max_queued_hints={MaxQueuedHints} max_queued_hint_bytes={MaxQueuedHintBytes}")]
+    private static partial void LogOverloadLimits(ILogger logger, int maxInFlightRequests, long maxInFlightBytes, int queueCapacity, int maxBatchSize, int batchConcurrency, int maxQueuedHints, long maxQueuedHintBytes);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Tenant options conflict_modes={ConflictModes}")]
     private static partial void LogTenantOptions(ILogger logger, string conflictModes);

@@ -36,6 +36,20 @@ public sealed class HintOptions
 
     /// <summary>Most hints written by one COPY; concurrent hints share it (group commit). Default 1024.</summary>
     public int MaxInsertBatch { get; set; } = 1024;
+
+    /// <summary>
+    /// Hints held in memory at once, waiting for or inside a COPY. Past it a hint is refused at once (counted in
+    /// <c>hints_queue_full_total</c>, logged); a write that needed it before its answer gets TIMEOUT. Default 8192:
+    /// eight full COPY batches, minutes of PostgreSQL stall at a normal failure rate, and a flood is refused
+    /// before it costs more memory. Must be at least MaxInsertBatch.
+    /// </summary>
+    public int MaxQueuedHints { get; set; } = 8192;
+
+    /// <summary>
+    /// Payload bytes of the hints held in memory at once. Default 64 MiB: sixteen hints of the largest stored
+    /// object (4 MiB), thousands of ordinary ones. A single hint larger than this is taken only alone.
+    /// </summary>
+    public long MaxQueuedHintBytes { get; set; } = 64L * 1024 * 1024;
 }
 
 public sealed class HintOptionsValidator : IValidateOptions<HintOptions>
@@ -75,6 +89,14 @@ public sealed class HintOptionsValidator : IValidateOptions<HintOptions>
         if (options.MaxInsertBatch is < 1 or > 100_000)
         {
             failures.Add($"{P}MaxInsertBatch {options.MaxInsertBatch} must be in 1..100000");
+        }
+        if (options.MaxQueuedHints < options.MaxInsertBatch)
+        {
+            failures.Add($"{P}MaxQueuedHints {options.MaxQueuedHints} must be at least {P}MaxInsertBatch ({options.MaxInsertBatch})");
+        }
+        if (options.MaxQueuedHintBytes < 1024 * 1024)
+        {
+            failures.Add($"{P}MaxQueuedHintBytes {options.MaxQueuedHintBytes} must be at least 1 MiB (1048576)");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

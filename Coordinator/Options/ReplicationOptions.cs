@@ -44,8 +44,21 @@ public sealed class ReplicationOptions
     /// </summary>
     public int BatchConcurrency { get; set; } = 8;
 
-    /// <summary>Most calls in one batch RPC. Default 128.</summary>
+    /// <summary>
+    /// Most calls in one batch RPC. Default 128. A batch also stops short of
+    /// <c>PairDb:Coordinator:Validation:MaxBatchBytes</c> of requests (a larger single call goes alone).
+    /// </summary>
     public int MaxBatchSize { get; set; } = 128;
+
+    /// <summary>
+    /// Calls of one kind to one node that may wait for a batch slot; a call arriving at a full queue fails at once
+    /// with OVERLOADED (2006, retriable, nothing sent) and counts in <c>replica_queue_full_total</c>. Default 2048:
+    /// two full rounds of batches (BatchConcurrency 8 x MaxBatchSize 128 x 2). A call behind more than two full
+    /// rounds would likely outwait its replica timeout anyway, and 2048 waiting calls of a node and kind hold at
+    /// most that many request references (their bytes are bounded by the coordinator's in-flight limit). Must be
+    /// at least MaxBatchSize, so a full batch can gather.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 2048;
 
     /// <summary>Header naming the caller to storage nodes. Default <c>x-pairdb-client-id</c> (the node's default).</summary>
     public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
@@ -94,6 +107,10 @@ public sealed class ReplicationOptionsValidator : IValidateOptions<ReplicationOp
         if (options.BatchConcurrency < 1 || options.MaxBatchSize < 1)
         {
             failures.Add($"{P}BatchConcurrency {options.BatchConcurrency} and {P}MaxBatchSize {options.MaxBatchSize} must be at least 1");
+        }
+        if (options.QueueCapacity < options.MaxBatchSize || options.QueueCapacity > 1_048_576)
+        {
+            failures.Add($"{P}QueueCapacity {options.QueueCapacity} must be in {P}MaxBatchSize ({options.MaxBatchSize})..1048576");
         }
         if (string.IsNullOrWhiteSpace(options.ClientIdHeader) || string.IsNullOrWhiteSpace(options.ClientId))
         {

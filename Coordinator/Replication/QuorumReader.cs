@@ -14,7 +14,8 @@ namespace PairDb.Coordinator.Replication;
 /// </summary>
 public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clients, ReadRepairer repairer)
 {
-    public async Task<SiblingSet> ReadAsync(string tenantId, ByteString key, int r, CancellationToken cancellationToken)
+    /// <param name="deadline">The client's deadline (UTC; <see cref="DateTime.MaxValue"/> for none): a replica read not sent by then is not sent.</param>
+    public async Task<SiblingSet> ReadAsync(string tenantId, ByteString key, int r, DateTime deadline, CancellationToken cancellationToken)
     {
         var replicas = placement.For(RingToken.Of(tenantId, key.Span));
         if (replicas.AvailableCount < r)
@@ -28,7 +29,7 @@ public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clie
         {
             if (replicas.Available[i])
             {
-                _ = ReadOneAsync(round, i, replicas, request);
+                _ = ReadOneAsync(round, i, replicas, request, deadline);
             }
         }
         var reached = await round.Decision.WaitAsync(cancellationToken);
@@ -87,11 +88,11 @@ public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clie
     private static SiblingSet Parse(ByteString versions) =>
         versions.IsEmpty ? SiblingSet.Empty : SiblingSetFormat.Parse(versions.Span);
 
-    private async Task ReadOneAsync(ReadRound round, int index, ReplicaSet replicas, ReadRequest request)
+    private async Task ReadOneAsync(ReadRound round, int index, ReplicaSet replicas, ReadRequest request, DateTime deadline)
     {
         try
         {
-            var reply = await clients.ReadAsync(replicas.Nodes[index], request);
+            var reply = await clients.ReadAsync(replicas.Nodes[index], request, deadline);
             round.Answered(index, reply.Found ? reply.Versions : ByteString.Empty);
         }
         catch (Exception e)

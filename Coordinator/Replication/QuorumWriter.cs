@@ -68,7 +68,7 @@ public sealed partial class QuorumWriter(
             var i = order[k];
             try
             {
-                var reply = await clients.CoordinatedWriteAsync(replicas.Nodes[i], request);
+                var reply = await clients.CoordinatedWriteAsync(replicas.Nodes[i], request, command.Deadline);
                 return (i, reply.Versions, maybeApplied);
             }
             catch (Exception e)
@@ -172,7 +172,9 @@ public sealed partial class QuorumWriter(
     {
         try
         {
-            await clients.ReplicaWriteAsync(node, request);
+            // Not the client's deadline: the write exists now, and sending it (bounded by the queue's own
+            // timeout) is cheaper than the hint that dropping it at the client's deadline would cost.
+            await clients.ReplicaWriteAsync(node, request, DateTime.MaxValue);
             round.Succeeded();
             return;
         }
@@ -202,7 +204,7 @@ public sealed partial class QuorumWriter(
     {
         try
         {
-            await clients.ReplicaWriteAsync(node, request);
+            await clients.ReplicaWriteAsync(node, request, DateTime.MaxValue);
             pendingWrites.Delivered(node.NodeId);
             return;
         }

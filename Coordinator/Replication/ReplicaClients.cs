@@ -4,9 +4,11 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
+using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Telemetry;
 
 namespace PairDb.Coordinator.Replication;
 
@@ -14,7 +16,10 @@ namespace PairDb.Coordinator.Replication;
 /// StorageService calls to one node, each through that node's Polly pipeline, over the pooled
 /// channel, carrying the coordinator's trusted client id. The caller's cancellation is deliberately
 /// not passed on: a replica write the client stopped waiting for still completes (or times out) in
-/// the background, so its outcome is known and a failure becomes a hint.
+/// the background, so its outcome is known and a failure becomes a hint. The caller's deadline is:
+/// a call still queued (or not yet sent) when it passes fails with TIMEOUT, never sent. Every RPC
+/// carries the replica timeout as its gRPC deadline, so a node does not start work its caller has
+/// given up on.
 /// </summary>
 public sealed class ReplicaClients
 {
@@ -25,53 +30,85 @@ public sealed class ReplicaClients
         new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NodeBatchers> _batchers = new(StringComparer.Ordinal);
     private readonly bool _coalesce;
-    private readonly int _batchConcurrency;
-    private readonly int _maxBatch;
+    private readonly CallBatcherLimits _limits;
+    private readonly TimeSpan _replicaTimeout;
+    private readonly TimeProvider _time;
+    private readonly OverloadMetrics _metrics;
 
-    public ReplicaClients(NodeChannelPool channels, NodePipelineRegistry pipelines, IOptions<ReplicationOptions> options)
+    public ReplicaClients(
+        NodeChannelPool channels, NodePipelineRegistry pipelines, IOptions<ReplicationOptions> options, IOptions<ValidationOptions> validation,
+        TimeProvider time, OverloadMetrics metrics)
     {
         _channels = channels;
         _pipelines = pipelines;
         _headers = new Metadata { { options.Value.ClientIdHeader, options.Value.ClientId } };
         _coalesce = options.Value.CoalesceCalls;
-        _batchConcurrency = options.Value.BatchConcurrency;
-        _maxBatch = options.Value.MaxBatchSize;
+        _replicaTimeout = options.Value.ReplicaTimeout;
+        _limits = new CallBatcherLimits(
+            options.Value.BatchConcurrency, options.Value.MaxBatchSize, validation.Value.MaxBatchBytes, options.Value.QueueCapacity, _replicaTimeout);
+        _time = time;
+        _metrics = metrics;
     }
 
-    /// <summary>A coordinated write; coalesced with concurrent ones to the same node when <see cref="ReplicationOptions.CoalesceCalls"/>.</summary>
-    public Task<CoordinatedWriteReply> CoordinatedWriteAsync(RingNode node, CoordinatedWriteRequest request) =>
-        _coalesce ? Batchers(node.NodeId).Coordinated.CallAsync(node, request) : CoordinatedWriteOneAsync(node, request).AsTask();
+    /// <summary>
+    /// A coordinated write; coalesced with concurrent ones to the same node when <see cref="ReplicationOptions.CoalesceCalls"/>.
+    /// <paramref name="deadline"/> (UTC, <see cref="DateTime.MaxValue"/> for none) is the client's: past it the call is not sent.
+    /// </summary>
+    public Task<CoordinatedWriteReply> CoordinatedWriteAsync(RingNode node, CoordinatedWriteRequest request, DateTime deadline) =>
+        _coalesce ? Batchers(node.NodeId).Coordinated.CallAsync(node, request, deadline)
+            : NotExpired<CoordinatedWriteReply>(node, Operations.CoordinatedWrite, deadline) ?? CoordinatedWriteOneAsync(node, request).AsTask();
 
-    public Task<ReplicaWriteReply> ReplicaWriteAsync(RingNode node, ReplicaWriteRequest request) =>
-        _coalesce ? Batchers(node.NodeId).Replica.CallAsync(node, request) : ReplicaWriteOneAsync(node, request).AsTask();
+    public Task<ReplicaWriteReply> ReplicaWriteAsync(RingNode node, ReplicaWriteRequest request, DateTime deadline) =>
+        _coalesce ? Batchers(node.NodeId).Replica.CallAsync(node, request, deadline)
+            : NotExpired<ReplicaWriteReply>(node, Operations.ReplicaWrite, deadline) ?? ReplicaWriteOneAsync(node, request).AsTask();
 
-    public Task<ReadReply> ReadAsync(RingNode node, ReadRequest request) =>
-        _coalesce ? Batchers(node.NodeId).Read.CallAsync(node, request) : ReadOneAsync(node, request).AsTask();
+    public Task<ReadReply> ReadAsync(RingNode node, ReadRequest request, DateTime deadline) =>
+        _coalesce ? Batchers(node.NodeId).Read.CallAsync(node, request, deadline)
+            : NotExpired<ReadReply>(node, Operations.Read, deadline) ?? ReadOneAsync(node, request).AsTask();
 
     private ValueTask<CoordinatedWriteReply> CoordinatedWriteOneAsync(RingNode node, CoordinatedWriteRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.CoordinatedWriteAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.CoordinatedWriteAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
 
     private ValueTask<ReplicaWriteReply> ReplicaWriteOneAsync(RingNode node, ReplicaWriteRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.ReplicaWriteAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.ReplicaWriteAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
 
     private ValueTask<ReadReply> ReadOneAsync(RingNode node, ReadRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.ReadAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.ReadAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
 
     public ValueTask<RepairReply> RepairAsync(RingNode node, RepairRequest request) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.RepairAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.RepairAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
 
     public ValueTask<BatchReplicaWriteReply> BatchReplicaWriteAsync(RingNode node, BatchReplicaWriteRequest request, CancellationToken cancellationToken) =>
         _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.BatchReplicaWriteAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), cancellationToken);
+            static async (s, ct) => await s.Client.BatchReplicaWriteAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), cancellationToken);
+
+    /// <summary>
+    /// The gRPC deadline of one RPC to a node: the replica timeout, as the Polly timeout around it. A batch
+    /// gets the same (not its earliest item's deadline, which would fail its neighbours with it); items
+    /// already past their own deadline are dropped before it is sent.
+    /// </summary>
+    private DateTime RpcDeadline() => DateTime.UtcNow + _replicaTimeout;
+
+    /// <summary>Null while <paramref name="deadline"/> is ahead; else a TIMEOUT that nothing was sent.</summary>
+    private Task<T>? NotExpired<T>(RingNode node, string operation, DateTime deadline)
+    {
+        if (deadline > _time.GetUtcNow().UtcDateTime)
+        {
+            return null;
+        }
+        _metrics.ReplicaCallExpired(node.NodeId, operation);
+        return Task.FromException<T>(new PairDbException(ErrorCode.Timeout,
+            $"{operation} call to node {node.NodeId} reached its deadline before it was sent; nothing written"));
+    }
 
     private StorageService.StorageServiceClient ClientFor(RingNode node)
     {
@@ -89,17 +126,20 @@ public sealed class ReplicaClients
         _batchers.TryGetValue(nodeId, out var batchers) ? batchers : _batchers.GetOrAdd(nodeId, CreateBatchers);
 
     private NodeBatchers CreateBatchers(string nodeId) => new(
-        new CallBatcher<CoordinatedWriteRequest, CoordinatedWriteReply>(SendCoordinatedAsync, _batchConcurrency, _maxBatch),
-        new CallBatcher<ReplicaWriteRequest, ReplicaWriteReply>(SendReplicaAsync, _batchConcurrency, _maxBatch),
-        new CallBatcher<ReadRequest, ReadReply>(SendReadAsync, _batchConcurrency, _maxBatch));
+        new CallBatcher<CoordinatedWriteRequest, CoordinatedWriteReply>(
+            nodeId, Operations.CoordinatedWrite, SendCoordinatedAsync, static r => r.CalculateSize(), _limits, _time, _metrics),
+        new CallBatcher<ReplicaWriteRequest, ReplicaWriteReply>(
+            nodeId, Operations.ReplicaWrite, SendReplicaAsync, static r => r.CalculateSize(), _limits, _time, _metrics),
+        new CallBatcher<ReadRequest, ReadReply>(
+            nodeId, Operations.Read, SendReadAsync, static r => r.CalculateSize(), _limits, _time, _metrics));
 
     private async ValueTask<IReadOnlyList<(CoordinatedWriteReply?, OperationError?)>> SendCoordinatedAsync(RingNode node, List<CoordinatedWriteRequest> items)
     {
         var request = new BatchCoordinatedWriteRequest();
         request.Items.AddRange(items);
         var reply = await _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.BatchCoordinatedWriteAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.BatchCoordinatedWriteAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
         var results = new (CoordinatedWriteReply?, OperationError?)[reply.Results.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -126,8 +166,8 @@ public sealed class ReplicaClients
         var request = new BatchReadRequest();
         request.Items.AddRange(items);
         var reply = await _pipelines.Get(node.NodeId).Pipeline.ExecuteAsync(
-            static async (s, ct) => await s.Client.BatchReadAsync(s.Request, s.Headers, cancellationToken: ct),
-            (Client: ClientFor(node), Request: request, Headers: _headers), CancellationToken.None);
+            static async (s, ct) => await s.Client.BatchReadAsync(s.Request, s.Headers, s.Deadline, ct),
+            (Client: ClientFor(node), Request: request, Headers: _headers, Deadline: RpcDeadline()), CancellationToken.None);
         var results = new (ReadReply?, OperationError?)[reply.Results.Count];
         List<Task>? deferred = null;
         for (var i = 0; i < results.Length; i++)
@@ -157,6 +197,14 @@ public sealed class ReplicaClients
             var failure = ReplicaFailure.From(e);
             results[index] = (null, RpcErrors.ToOperationError(failure.Code, failure.Message));
         }
+    }
+
+    /// <summary>The <c>operation</c> label of the replica-call metrics.</summary>
+    private static class Operations
+    {
+        public const string CoordinatedWrite = "coordinated_write";
+        public const string ReplicaWrite = "replica_write";
+        public const string Read = "read";
     }
 
     private sealed record NodeBatchers(

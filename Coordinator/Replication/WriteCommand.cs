@@ -8,4 +8,7 @@ public sealed record WriteCommand(string TenantId, ByteString Key, ByteString Va
 {
     /// <summary>The tenant's conflict mode, passed to the coordinating replica. Default siblings.</summary>
     public ConflictMode ConflictMode { get; init; }
+
+    /// <summary>The client's deadline (UTC; <see cref="DateTime.MaxValue"/> for none): a coordinated write not sent by then is not sent.</summary>
+    public DateTime Deadline { get; init; } = DateTime.MaxValue;
 }

@@ -7,7 +7,8 @@ namespace PairDb.Coordinator.Api.Grpc;
 /// <summary>
 /// Batch forms: every item runs the same quorum path as its single form, all items concurrently,
 /// and answers in request order; one failed item does not fail its neighbours, whatever it failed with. A batch
-/// over the item or byte cap is refused whole (<see cref="BatchLimits"/>); a BatchGet's reply is bounded by
+/// over the item or byte cap is refused whole (<see cref="BatchLimits"/>); one within them is admitted whole,
+/// each item counting as one request against the in-flight limit; a BatchGet's reply is bounded by
 /// <see cref="BatchReplyBudget"/>.
 /// </summary>
 public sealed partial class KeyValueGrpcService
@@ -15,6 +16,7 @@ public sealed partial class KeyValueGrpcService
     public override async Task<BatchPutReply> BatchPut(BatchPutRequest request, ServerCallContext context)
     {
         BatchLimits.CheckPuts(request.Items, _validator.Options);
+        using var permit = Admit("batch_put", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchPutReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => PutItemAsync(item, call, context.CancellationToken)));
@@ -24,6 +26,7 @@ public sealed partial class KeyValueGrpcService
     public override async Task<BatchGetReply> BatchGet(BatchGetRequest request, ServerCallContext context)
     {
         BatchLimits.CheckGets(request.Items, _validator.Options);
+        using var permit = Admit("batch_get", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var budget = new BatchReplyBudget(_validator.Options.MaxBatchBytes);
         var reply = new BatchGetReply();
@@ -34,6 +37,7 @@ public sealed partial class KeyValueGrpcService
     public override async Task<BatchDeleteReply> BatchDelete(BatchDeleteRequest request, ServerCallContext context)
     {
         BatchLimits.CheckDeletes(request.Items, _validator.Options);
+        using var permit = Admit("batch_delete", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
         var reply = new BatchDeleteReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => DeleteItemAsync(item, call, context.CancellationToken)));

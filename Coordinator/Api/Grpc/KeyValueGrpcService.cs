@@ -5,6 +5,7 @@ using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Contracts.Validation;
 using PairDb.Contracts.Versioning;
+using PairDb.Coordinator.Api.Admission;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Telemetry;
@@ -14,8 +15,9 @@ namespace PairDb.Coordinator.Api.Grpc;
 
 /// <summary>
 /// pairdb.KeyValueService: validates, resolves the tenant and the quorum, then runs the quorum
-/// path. Every failure leaves as an RpcException carrying the pairdb ErrorInfo: a PairDbException here,
-/// anything else through the host's error interceptor (INTERNAL).
+/// path. Every request first passes the <see cref="InFlightLimiter"/>: not started once its deadline
+/// passed, refused while the coordinator serves its limit. Every failure leaves as an RpcException carrying
+/// the pairdb ErrorInfo: a PairDbException here, anything else through the host's error interceptor (INTERNAL).
 /// </summary>
 public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
 {
@@ -23,6 +25,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly QuorumReader _reader;
     private readonly RequestValidator _validator;
     private readonly ReplicationMetrics _metrics;
+    private readonly InFlightLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly TenantConflictModes _conflictModes;
     private readonly ILogger<KeyValueGrpcService> _logger;
@@ -32,9 +35,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
-        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, TimeProvider time, TenantConflictModes conflictModes,
-        ILogger<KeyValueGrpcService> logger)
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, InFlightLimiter limiter, TimeProvider time,
+        TenantConflictModes conflictModes, ILogger<KeyValueGrpcService> logger)
     {
+        _limiter = limiter;
         _logger = logger;
         _writer = writer;
         _reader = reader;
@@ -49,6 +53,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<PutReply> Put(PutRequest request, ServerCallContext context)
     {
+        using var permit = Admit("put", context, 1, request.CalculateSize());
         try
         {
             return await PutAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -61,6 +66,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<GetReply> Get(GetRequest request, ServerCallContext context)
     {
+        using var permit = Admit("get", context, 1, request.CalculateSize());
         try
         {
             return await GetAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -73,6 +79,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public override async Task<DeleteReply> Delete(DeleteRequest request, ServerCallContext context)
     {
+        using var permit = Admit("delete", context, 1, request.CalculateSize());
         try
         {
             return await DeleteAsync(request, KeyValueCallContext.From(context, _validator.Options), context.CancellationToken);
@@ -95,7 +102,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
             ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
             : 0;
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { ConflictMode = _conflictModes.ModeOf(tenant) },
+            new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { ConflictMode = _conflictModes.ModeOf(tenant), Deadline = call.Deadline },
             w, cancellationToken);
         return new PutReply { Context = ContextOf(versions) };
     }
@@ -109,7 +116,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         validation.ThrowIfInvalid();
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var versions = await _writer.WriteAsync(
-            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0) { ConflictMode = _conflictModes.ModeOf(tenant) },
+            new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0) { ConflictMode = _conflictModes.ModeOf(tenant), Deadline = call.Deadline },
             w, cancellationToken);
         return new DeleteReply { Context = ContextOf(versions) };
     }
@@ -122,7 +129,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         _metrics.Validated(validationStart);
         validation.ThrowIfInvalid();
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
-        var set = await _reader.ReadAsync(tenant, request.Key, r, cancellationToken);
+        var set = await _reader.ReadAsync(tenant, request.Key, r, call.Deadline, cancellationToken);
         var answered = _conflictModes.ModeOf(tenant) == ConflictMode.LastWriterWins ? LastWriterWins.Resolve(set) : set;
         var reply = ToReply(answered, _time.GetUtcNow().ToUnixTimeMilliseconds());
         _metrics.ReadAnswered(reply.Siblings.Count, SiblingSetFormat.GetSize(set));
@@ -160,6 +167,22 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     private static ByteString ContextOf(ByteString versions) =>
         UnsafeByteOperations.UnsafeWrap(VersionVectorFormat.ToArray(SiblingSetFormat.Parse(versions.Span).Context));
+
+    /// <summary>
+    /// Admits a request (<paramref name="items"/> items, <paramref name="bytes"/> encoded) or throws its refusal as
+    /// an RpcException: TIMEOUT or OVERLOADED, nothing started, not counted as a quorum failure.
+    /// </summary>
+    private InFlightLimiter.Permit Admit(string operation, ServerCallContext context, int items, long bytes)
+    {
+        try
+        {
+            return _limiter.Enter(operation, context.Deadline, context.CancellationToken, items, bytes);
+        }
+        catch (PairDbException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
 
     private RpcException Fail(string operation, PairDbException e)
     {

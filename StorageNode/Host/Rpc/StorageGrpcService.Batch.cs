@@ -16,6 +16,7 @@ public sealed partial class StorageGrpcService
 {
     public override async Task<BatchCoordinatedWriteReply> BatchCoordinatedWrite(BatchCoordinatedWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         CheckItemCount(count, nameof(BatchCoordinatedWrite));
@@ -46,6 +47,7 @@ public sealed partial class StorageGrpcService
 
     public override async Task<BatchReplicaWriteReply> BatchReplicaWrite(BatchReplicaWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         CheckItemCount(count, nameof(BatchReplicaWrite));
@@ -78,6 +80,7 @@ public sealed partial class StorageGrpcService
 
     public override Task<BatchReadReply> BatchRead(BatchReadRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var count = request.Items.Count;
         CheckItemCount(count, nameof(BatchRead));

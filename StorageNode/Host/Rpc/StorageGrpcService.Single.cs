@@ -8,6 +8,7 @@ public sealed partial class StorageGrpcService
 {
     public override async Task<CoordinatedWriteReply> CoordinatedWrite(CoordinatedWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         var operation = request.Tombstone ? Operations.Delete : Operations.CoordinatedWrite;
         _metrics.WriteRequested(operation);
@@ -29,6 +30,7 @@ public sealed partial class StorageGrpcService
 
     public override async Task<ReplicaWriteReply> ReplicaWrite(ReplicaWriteRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         _metrics.WriteRequested(Operations.ReplicaWrite);
         try
@@ -49,6 +51,7 @@ public sealed partial class StorageGrpcService
 
     public override async Task<RepairReply> Repair(RepairRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         _metrics.WriteRequested(Operations.Repair);
         try
@@ -70,6 +73,7 @@ public sealed partial class StorageGrpcService
 
     public override Task<ReadReply> Read(ReadRequest request, ServerCallContext context)
     {
+        ThrowIfExpired(context);
         var start = Stopwatch.GetTimestamp();
         _metrics.ReadRequested();
         try

@@ -47,6 +47,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public int CoordinatorGrpcPort { get; }
 
+    /// <summary>The coordinator process's id (for /proc readings such as its resident memory).</summary>
+    public int CoordinatorPid => _coordinator.Pid;
+
     /// <summary>
     /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
     /// <paramref name="coordinatorSettings"/> overrides coordinator settings.
