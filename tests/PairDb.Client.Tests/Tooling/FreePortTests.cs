@@ -19,4 +19,16 @@ public sealed class FreePortTests
             listener.Stop();
         }
     }
+
+    [Test]
+    public void Next_IsOutsideTheKernelsEphemeralRange_SoOutgoingConnectionsCannotTakeIt()
+    {
+        var fields = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var (first, last) = (int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        var ports = FreePort.Next(50);
+
+        Assert.That(ports, Is.Unique);
+        Assert.That(ports, Has.None.InRange(first, last), $"ephemeral range {first}-{last}");
+    }
 }

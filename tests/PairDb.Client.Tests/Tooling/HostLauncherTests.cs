@@ -115,23 +115,11 @@ public sealed class HostLauncherTests
         Arguments =
         [
             $"--PairDb:StorageNode:HttpPort={port}",
-            $"--PairDb:StorageNode:GrpcPort={FreePortOtherThan(port)}",
+            $"--PairDb:StorageNode:GrpcPort={FreePort.Next()}",
             $"--PairDb:StorageNode:DataDirectory={_directory.Combine("data")}",
             "--PairDb:StorageNode:ListenAddress=127.0.0.1",
         ],
         HealthUrl = new Uri($"http://127.0.0.1:{port}/health/live"),
         LogPath = _directory.Combine("storage-node.log"),
     };
-
-    // The HTTP port is not bound yet when the gRPC port is chosen, so the kernel may hand out the same one.
-    private static int FreePortOtherThan(int port)
-    {
-        var candidate = FreePort.Next();
-        while (candidate == port)
-        {
-            candidate = FreePort.Next();
-        }
-
-        return candidate;
-    }
 }

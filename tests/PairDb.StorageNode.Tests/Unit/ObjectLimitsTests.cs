@@ -165,7 +165,7 @@ public sealed class ObjectLimitsTests
     }
 
     [Test]
-    public async Task ApplyAsync_BatchItemOverLimit_RefusedAndKeyUnchanged()
+    public async Task ApplyAsync_BatchItemOverLimit_RefusedAloneAndKeyUnchanged()
     {
         for (var i = 0; i < MaxSiblings; i++)
         {
@@ -173,12 +173,17 @@ public sealed class ObjectLimitsTests
         }
         var before = _store.Read(KeyBytes)!.Value;
 
-        var refused = Assert.ThrowsAsync<PairDbException>(() => _store.ApplyAsync(
+        var outcomes = await _store.ApplyAsync(
             [KeyMutation.Write(Key("other"), VersionVector.Empty, "x"u8.ToArray()), KeyMutation.Write(KeyBytes, VersionVector.Empty, "y"u8.ToArray())],
-            CancellationToken.None));
+            CancellationToken.None);
 
-        Assert.That(refused!.Code, Is.EqualTo(ErrorCode.TooManySiblings));
-        Assert.That(_store.Read(KeyBytes)!.Value.Bytes, Is.EqualTo(before.Bytes));
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes[0].Succeeded, Is.True, "the other key in the same batch is written");
+            Assert.That(outcomes[1].Failure, Is.TypeOf<PairDbException>().With.Property(nameof(PairDbException.Code)).EqualTo(ErrorCode.TooManySiblings));
+            Assert.That(_store.Read(KeyBytes)!.Value.Bytes, Is.EqualTo(before.Bytes));
+            Assert.That(_store.Read(Key("other")), Is.Not.Null);
+        });
     }
 
     [Test]
