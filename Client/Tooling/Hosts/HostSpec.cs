@@ -24,6 +24,10 @@ public sealed class HostSpec
     /// <summary>Working directory of the child. Default: the directory of the log file.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>How long to wait for the health URL. Default: 30 seconds.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long to wait for the health URL. Default: 90 seconds. A coordinator applies migrations and
+    /// starts its job scheduler before it answers; on a loaded 2-core machine that alone has taken over
+    /// 30 seconds. A host that cannot start fails long before this (its process exits and the wait ends).
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }

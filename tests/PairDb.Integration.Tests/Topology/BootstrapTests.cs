@@ -19,7 +19,7 @@ public sealed class BootstrapTests
     [Test]
     public async Task AddStorageNode_WhileWriting_EveryWriteStaysReadableAndOwnershipMovesOnlyAtTheEnd()
     {
-        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.2 });
+        await using var cluster = await TopologyCluster.StartAsync(new TopologySettings { MaxStreamMegabytesPerSecond = 0.1 });
         var ledger = await LoadWriter.SeedNewAsync(cluster.KeyValue, 1000, valueBytes: 3072);
         await using var writer = LoadWriter.StartLive(cluster.KeyValue, ledger);
         await using var verifier = ReadVerifier.StartNew(cluster.KeyValue, ledger);
