@@ -16,6 +16,9 @@ public enum ErrorCode
     TooManySiblings = 1007,
     ObjectTooLarge = 1008,
     BatchTooLarge = 1009,
+    Unauthenticated = 1010,
+    PermissionDenied = 1011,
+    QuotaExceeded = 1012,
 
     Internal = 2000,
     NodeNotReady = 2001,
@@ -24,4 +27,5 @@ public enum ErrorCode
     QuorumNotMet = 2004,
     Timeout = 2005,
     Overloaded = 2006,
+    RateLimited = 2007,
 }

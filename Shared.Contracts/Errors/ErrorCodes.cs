@@ -24,6 +24,9 @@ public static class ErrorCodes
         new(ErrorCode.TooManySiblings, "TOO_MANY_SIBLINGS", StatusCode.FailedPrecondition, false, false, "the write would leave the key over the sibling limit; write with the context of a read to resolve them"),
         new(ErrorCode.ObjectTooLarge, "OBJECT_TOO_LARGE", StatusCode.FailedPrecondition, false, false, "the write would leave the key's stored object over the object size limit; resolve its siblings"),
         new(ErrorCode.BatchTooLarge, "BATCH_TOO_LARGE", StatusCode.InvalidArgument, false, false, "batch over the item or byte cap; split it"),
+        new(ErrorCode.Unauthenticated, "UNAUTHENTICATED", StatusCode.Unauthenticated, false, false, "no credential, or one that is unknown, expired or revoked"),
+        new(ErrorCode.PermissionDenied, "PERMISSION_DENIED", StatusCode.PermissionDenied, false, false, "the credential may not call this, or names another tenant; nothing was read or changed"),
+        new(ErrorCode.QuotaExceeded, "QUOTA_EXCEEDED", StatusCode.ResourceExhausted, false, false, "the tenant's stored-bytes quota is used up; delete data or raise the quota"),
         new(ErrorCode.Internal, "INTERNAL", StatusCode.Internal, false, false, "bug; logged with context"),
         new(ErrorCode.NodeNotReady, "NODE_NOT_READY", StatusCode.Unavailable, true, true, "starting, draining, in maintenance, not an owner"),
         new(ErrorCode.DiskFull, "DISK_FULL", StatusCode.ResourceExhausted, false, true, "circuit breaker engaged (>= 95%)"),
@@ -31,6 +34,7 @@ public static class ErrorCodes
         new(ErrorCode.QuorumNotMet, "QUORUM_NOT_MET", StatusCode.Unavailable, true, false, "fewer than R/W replicas answered"),
         new(ErrorCode.Timeout, "TIMEOUT", StatusCode.DeadlineExceeded, true, false, "replicas did not answer in time"),
         new(ErrorCode.Overloaded, "OVERLOADED", StatusCode.ResourceExhausted, true, false, "a bounded queue is full; nothing was done, retry after a backoff"),
+        new(ErrorCode.RateLimited, "RATE_LIMITED", StatusCode.ResourceExhausted, true, false, "the tenant is over its request or byte rate; nothing was done, retry after the advised delay"),
     ];
 
     /// <summary>Every row, in code order.</summary>

@@ -18,6 +18,9 @@ public class ErrorCodeStabilityTests
         (ErrorCode.TooManySiblings, 1007, "TOO_MANY_SIBLINGS", StatusCode.FailedPrecondition, false),
         (ErrorCode.ObjectTooLarge, 1008, "OBJECT_TOO_LARGE", StatusCode.FailedPrecondition, false),
         (ErrorCode.BatchTooLarge, 1009, "BATCH_TOO_LARGE", StatusCode.InvalidArgument, false),
+        (ErrorCode.Unauthenticated, 1010, "UNAUTHENTICATED", StatusCode.Unauthenticated, false),
+        (ErrorCode.PermissionDenied, 1011, "PERMISSION_DENIED", StatusCode.PermissionDenied, false),
+        (ErrorCode.QuotaExceeded, 1012, "QUOTA_EXCEEDED", StatusCode.ResourceExhausted, false),
         (ErrorCode.Internal, 2000, "INTERNAL", StatusCode.Internal, false),
         (ErrorCode.NodeNotReady, 2001, "NODE_NOT_READY", StatusCode.Unavailable, true),
         (ErrorCode.DiskFull, 2002, "DISK_FULL", StatusCode.ResourceExhausted, false),
@@ -25,6 +28,7 @@ public class ErrorCodeStabilityTests
         (ErrorCode.QuorumNotMet, 2004, "QUORUM_NOT_MET", StatusCode.Unavailable, true),
         (ErrorCode.Timeout, 2005, "TIMEOUT", StatusCode.DeadlineExceeded, true),
         (ErrorCode.Overloaded, 2006, "OVERLOADED", StatusCode.ResourceExhausted, true),
+        (ErrorCode.RateLimited, 2007, "RATE_LIMITED", StatusCode.ResourceExhausted, true),
     ];
 
     private static IEnumerable<ErrorCode> AllCodes() => Enum.GetValues<ErrorCode>();
