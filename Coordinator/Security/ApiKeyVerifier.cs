@@ -36,6 +36,7 @@ public sealed class ApiKeyVerifier : ITenantKeyVerifier, IDisposable
     private readonly ConcurrentDictionary<string, VerifiedKey> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lookups = new(MaxConcurrentLookups, MaxConcurrentLookups);
+    private int _queuedLookups;
 
     public ApiKeyVerifier(ApiKeyStore store, TimeProvider time, IOptions<SecurityOptions> options)
     {
@@ -46,6 +47,9 @@ public sealed class ApiKeyVerifier : ITenantKeyVerifier, IDisposable
 
     /// <summary>How many key ids are cached as verified (tests, diagnostics).</summary>
     public int CachedCount => _verified.Count;
+
+    /// <summary>Lookups waiting for one of the <see cref="MaxConcurrentLookups"/> slots (tests, diagnostics).</summary>
+    public int QueuedLookups => Volatile.Read(ref _queuedLookups);
 
     public async ValueTask<TenantKeyMatch?> VerifyAsync(string presentedKey, CancellationToken cancellationToken)
     {
@@ -62,7 +66,15 @@ public sealed class ApiKeyVerifier : ITenantKeyVerifier, IDisposable
         {
             return null;
         }
-        await _lookups.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _queuedLookups);
+        try
+        {
+            await _lookups.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queuedLookups);
+        }
         try
         {
             // Requests for the same new key queue here behind the first; it has cached the answer by now.
