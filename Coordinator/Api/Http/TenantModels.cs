@@ -17,14 +17,16 @@ public sealed record TenantListJson(IReadOnlyList<TenantJson> Tenants)
     public static TenantListJson From(IReadOnlyList<ApiKeyInfo> keys)
     {
         var tenants = new List<TenantJson>();
+        List<ApiKeyJson>? current = null;
         foreach (var key in keys)
         {
             // ApiKeyStore.ListAsync returns keys grouped by tenant.
-            if (tenants.Count == 0 || tenants[^1].Tenant != key.Tenant)
+            if (current is null || tenants[^1].Tenant != key.Tenant)
             {
-                tenants.Add(new TenantJson(key.Tenant, []));
+                current = [];
+                tenants.Add(new TenantJson(key.Tenant, current));
             }
-            ((List<ApiKeyJson>)tenants[^1].Keys).Add(new ApiKeyJson(key.KeyId, key.CreatedAt, key.ExpiresAt, key.RevokedAt));
+            current.Add(new ApiKeyJson(key.KeyId, key.CreatedAt, key.ExpiresAt, key.RevokedAt));
         }
         return new TenantListJson(tenants);
     }

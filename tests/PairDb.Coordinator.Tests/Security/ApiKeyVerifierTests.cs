@@ -70,7 +70,7 @@ public sealed class ApiKeyVerifierTests
         await using var parts = await ApiKeyParts.StartAsync(UnreachableDatabase, TimeProvider.System, Interval);
 
         Assert.That(async () => await parts.VerifyAsync(ApiKeyFormat.Format(ApiKeyFormat.NewKeyId(), ApiKeyFormat.NewSecret())),
-            Throws.InstanceOf<NpgsqlException>());
+            Throws.Exception.With.InnerException.InstanceOf<NpgsqlException>());
     }
 
     [Test]
