@@ -60,7 +60,10 @@ public sealed partial class TenantsCommandTests
         Assert.That(run.Out, Does.Contain("created, expires "));
         var keyFile = Path.Combine(DataDirectory, "tenants", "created-1.key");
         Assert.That(File.ReadAllText(keyFile), Is.EqualTo(lastLine + "\n"));
-        Assert.That(File.GetUnixFileMode(keyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(keyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
     }
 
     [Test]
