@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PairDb.Coordinator.Security;
 
 namespace PairDb.Coordinator.Api.Http;
@@ -5,8 +6,13 @@ namespace PairDb.Coordinator.Api.Http;
 /// <summary>Body of <c>POST /api/v1/tenants/{tenant}/keys</c>; empty or absent: a key that never expires.</summary>
 public sealed record CreateApiKeyBody(int? ExpiresInDays);
 
-/// <summary>The reply to a key creation: the only time <see cref="ApiKey"/> is ever shown.</summary>
-public sealed record NewApiKeyJson(string Tenant, string KeyId, string ApiKey, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt)
+/// <summary>The reply to a key creation: the only time <see cref="ApiKey"/> is ever shown. A null expires_at (never) is written out.</summary>
+public sealed record NewApiKeyJson(
+    string Tenant,
+    string KeyId,
+    string ApiKey,
+    DateTimeOffset CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt)
 {
     public static NewApiKeyJson From(NewApiKey key) => new(key.Tenant, key.KeyId, key.ApiKey, key.CreatedAt, key.ExpiresAt);
 }
@@ -38,8 +44,8 @@ public sealed record TenantJson(string Tenant, IReadOnlyList<ApiKeyJson> Keys);
 public sealed record ApiKeyJson(
     string KeyId,
     DateTimeOffset CreatedAt,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] DateTimeOffset? RevokedAt);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? RevokedAt);
 
 /// <summary>The reply to a revocation: the keys this call revoked (already revoked ones are not repeated).</summary>
 public sealed record RevokedKeysJson(string Tenant, IReadOnlyList<string> Revoked);

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Security;
 using PairDb.Hosting.Security;
