@@ -35,6 +35,11 @@ public sealed class CoordinatorAdminHttpTests
                 ? Results.Json(new { error = new { code = 1010, reason = "UNAUTHENTICATED", message = "operator token not accepted" } }, statusCode: 401)
                 : Results.Json(new { tenants = Array.Empty<object>() });
         });
+        _app.MapPost("/api/v1/nodes/{id}/drain", (string id, HttpRequest request) =>
+        {
+            _authorizations.Enqueue(request.Headers.Authorization.ToString());
+            return Results.Json(new { node = new { node_id = id, draining = true } });
+        });
         await _app.StartAsync();
     }
 
@@ -60,6 +65,18 @@ public sealed class CoordinatorAdminHttpTests
 
         Assert.That(run.ExitCode, Is.EqualTo(CliApp.Ok), run.ToString());
         Assert.That(_authorizations, Is.EqualTo(new[] { "Bearer operator-secret-1" }));
+    }
+
+    [Test]
+    public async Task NodesDrain_GoesThroughTheSameHelper_SendsTheOperatorToken()
+    {
+        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "operator-secret-2");
+
+        var run = await RunAsync("nodes", "drain", "storage-node-1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(CliApp.Ok), run.ToString());
+        Assert.That(run.Out, Does.Contain("storage-node-1: drain done"));
+        Assert.That(_authorizations, Is.EqualTo(new[] { "Bearer operator-secret-2" }));
     }
 
     [Test]
