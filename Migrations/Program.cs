@@ -1,4 +1,4 @@
-// The migrations runner: applies the metadata schema (storage_nodes, pending_changes, hints) to the
+// The migrations runner: applies the metadata schema (storage_nodes, pending_changes, hints, api_keys) to the
 // database named by `--connection "<connection string>"`, ConnectionStrings:Metadata (appsettings,
 // environment ConnectionStrings__Metadata) or PAIRDB_POSTGRES, in that order. Idempotent.
 using Microsoft.Extensions.Configuration;

@@ -40,6 +40,9 @@ public static class CliApp
             ["--limit"], ["--no-watch"], ChangesCommand.RunAsync),
         new("hints", "hints", "stored hints per target node", [], [], HintsCommand.RunAsync),
         new("health", "health NODE", "a storage node's /health report", [], [], HealthCommand.RunAsync),
+        new("tenants", "tenants create NAME [--expires-in-days N] | list | revoke NAME [KEY_ID]",
+            "tenant API keys (operator): create prints the key as its last line and saves it to DIR/tenants/NAME.key; revoke without KEY_ID revokes all",
+            ["--expires-in-days"], [], TenantsCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)

@@ -20,6 +20,8 @@ public sealed class PairDbContext : DbContext
 
     public DbSet<HintRecord> Hints => Set<HintRecord>();
 
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
     /// <summary>The one place that says how the context talks to PostgreSQL (host, runner, tools, tests).</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"));
@@ -32,6 +34,7 @@ public sealed class PairDbContext : DbContext
         MapStorageNodes(modelBuilder);
         MapPendingChanges(modelBuilder);
         MapHints(modelBuilder);
+        MapApiKeys(modelBuilder);
     }
 
     private static void MapStorageNodes(ModelBuilder modelBuilder)
@@ -97,5 +100,26 @@ public sealed class PairDbContext : DbContext
         hint.HasIndex(h => new { h.TargetNodeId, h.NextAttemptAt }).HasDatabaseName("ix_hints_target_next_attempt");
         // The TTL cleanup's scan.
         hint.HasIndex(h => h.CreatedAt).HasDatabaseName("ix_hints_created_at");
+    }
+
+    private static void MapApiKeys(ModelBuilder modelBuilder)
+    {
+        var key = modelBuilder.Entity<ApiKeyRecord>();
+        key.ToTable("api_keys");
+        key.HasKey(k => k.KeyId).HasName("pk_api_keys");
+        key.Property(k => k.KeyId).HasColumnName("key_id");
+        key.Property(k => k.Tenant).HasColumnName("tenant");
+        key.Property(k => k.Salt).HasColumnName("salt");
+        key.Property(k => k.Hash).HasColumnName("hash");
+        key.Property(k => k.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+        key.Property(k => k.ExpiresAt).HasColumnName("expires_at");
+        key.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+        // The admin API lists and revokes a tenant's keys.
+        key.HasIndex(k => k.Tenant).HasDatabaseName("ix_api_keys_tenant");
+        key.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_api_keys_salt_length", "octet_length(salt) = 16");
+            t.HasCheckConstraint("ck_api_keys_hash_length", "octet_length(hash) = 32");
+        });
     }
 }

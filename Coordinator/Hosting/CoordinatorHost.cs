@@ -13,6 +13,7 @@ using PairDb.Coordinator.Health;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
+using PairDb.Coordinator.Security;
 using PairDb.Coordinator.Telemetry;
 using PairDb.Coordinator.Topology;
 
@@ -36,6 +37,7 @@ public static partial class CoordinatorHost
         ConfigureServices(builder.Services);
         ConfigureDataPath(builder.Services, builder.Configuration);
         ConfigureTopology(builder.Services, builder.Configuration);
+        builder.Services.AddTenantApiKeys(builder.Configuration);
         var app = builder.Build();
         app.MapGrpcService<CoordinatorGrpcService>();
         app.MapGrpcService<KeyValueGrpcService>();
@@ -43,6 +45,7 @@ public static partial class CoordinatorHost
         app.MapGrpcHealthChecksService();
         app.MapNodeEndpoints();
         app.MapRebalanceEndpoints();
+        app.MapTenantEndpoints();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;

@@ -22,6 +22,55 @@ namespace PairDb.Migrations.Schema
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("PairDb.Coordinator.Data.ApiKeyRecord", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("salt");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant");
+
+                    b.HasKey("KeyId")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("Tenant")
+                        .HasDatabaseName("ix_api_keys_tenant");
+
+                    b.ToTable("api_keys", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_api_keys_hash_length", "octet_length(hash) = 32");
+
+                            t.HasCheckConstraint("ck_api_keys_salt_length", "octet_length(salt) = 16");
+                        });
+                });
+
             modelBuilder.Entity("PairDb.Coordinator.Data.HintRecord", b =>
                 {
                     b.Property<long>("HintId")

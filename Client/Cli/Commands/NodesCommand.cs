@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using PairDb.Client.Cli.Output;
-using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using Spectre.Console;
 
@@ -61,14 +59,8 @@ public static class NodesCommand
     /// <summary>Drain and undrain are on the coordinator's HTTP admin API (runbook 3.4).</summary>
     private static async Task<int> DrainAsync(CliContext context, string nodeId, string action)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var url = new Uri(context.CoordinatorHttpEndpoint, $"/api/v1/nodes/{Uri.EscapeDataString(nodeId)}/{action}");
-        using var response = await http.PostAsync(url, content: null);
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw HttpError(url, (int)response.StatusCode, body);
-        }
+        using var admin = new CoordinatorAdminHttp(context);
+        var body = await admin.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{Uri.EscapeDataString(nodeId)}/{action}");
         if (context.Json)
         {
             context.Out.WriteLine(body);
@@ -78,20 +70,6 @@ public static class NodesCommand
             context.Out.WriteLine($"{nodeId}: {action} done");
         }
         return CliApp.Ok;
-    }
-
-    private static Exception HttpError(Uri url, int status, string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var error = json.RootElement.GetProperty("error");
-            return new PairDbException((ErrorCode)error.GetProperty("code").GetInt32(), error.GetProperty("message").GetString() ?? "");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return new HttpRequestException($"POST {url} answered {status}: {body}");
-        }
     }
 
     private static void WriteNodes(CliContext context, IReadOnlyList<StorageNodeInfo> nodes, TopologyChange? change = null)

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PairDb.Client.Cli;
+using PairDb.Client.Tooling;
+using PairDb.Contracts.Security;
+using PairDb.Testing;
+
+namespace PairDb.Client.Tests.Cli;
+
+/// <summary>What every admin HTTP call of the CLI sends and how it reads refusals, against a recording fake admin API.</summary>
+public sealed class CoordinatorAdminHttpTests
+{
+    private readonly ConcurrentQueue<string?> _authorizations = new();
+    private WebApplication _app = null!;
+    private string _endpoint = null!;
+    private TestDirectory _directory = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var port = FreePort.Next();
+        _endpoint = $"http://127.0.0.1:{port}";
+        builder.WebHost.UseUrls(_endpoint);
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapGet("/api/v1/tenants", (HttpRequest request) =>
+        {
+            var authorization = request.Headers.Authorization.ToString();
+            _authorizations.Enqueue(authorization.Length == 0 ? null : authorization);
+            return authorization == "Bearer refused-token"
+                ? Results.Json(new { error = new { code = 1010, reason = "UNAUTHENTICATED", message = "operator token not accepted" } }, statusCode: 401)
+                : Results.Json(new { tenants = Array.Empty<object>() });
+        });
+        _app.MapPost("/api/v1/nodes/{id}/drain", (string id, HttpRequest request) =>
+        {
+            _authorizations.Enqueue(request.Headers.Authorization.ToString());
+            return Results.Json(new { node = new { node_id = id, draining = true } });
+        });
+        await _app.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _app.DisposeAsync();
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = TestDirectory.Create();
+        _authorizations.Clear();
+    }
+
+    [TearDown]
+    public void RemoveDirectory() => _directory.Dispose();
+
+    [Test]
+    public async Task OperatorTokenFile_SentAsBearer()
+    {
+        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "operator-secret-1");
+
+        var run = await RunAsync("tenants", "list");
+
+        Assert.That(run.ExitCode, Is.EqualTo(CliApp.Ok), run.ToString());
+        Assert.That(_authorizations, Is.EqualTo(new[] { "Bearer operator-secret-1" }));
+    }
+
+    [Test]
+    public async Task NodesDrain_GoesThroughTheSameHelper_SendsTheOperatorToken()
+    {
+        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "operator-secret-2");
+
+        var run = await RunAsync("nodes", "drain", "storage-node-1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(CliApp.Ok), run.ToString());
+        Assert.That(run.Out, Does.Contain("storage-node-1: drain done"));
+        Assert.That(_authorizations, Is.EqualTo(new[] { "Bearer operator-secret-2" }));
+    }
+
+    [Test]
+    public async Task NoOperatorTokenFile_NoAuthorizationHeader()
+    {
+        var run = await RunAsync("tenants", "list");
+
+        Assert.That(run.ExitCode, Is.EqualTo(CliApp.Ok), run.ToString());
+        Assert.That(_authorizations, Is.EqualTo(new string?[] { null }));
+        Assert.That(run.Out, Does.Contain("no tenant has an API key"));
+    }
+
+    [Test]
+    public async Task Refused_Exits1NamingTheErrorCode()
+    {
+        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "refused-token");
+
+        var run = await RunAsync("tenants", "list");
+
+        Assert.That(run.ExitCode, Is.EqualTo(CliApp.Failed), run.ToString());
+        Assert.That(run.Error, Does.Contain("UNAUTHENTICATED (1010): operator token not accepted"));
+    }
+
+    private Task<CliRun> RunAsync(params string[] args) =>
+        CliRun.RunAsync([.. args, "--coordinator-http", _endpoint, "--data", _directory.Path]);
+}
