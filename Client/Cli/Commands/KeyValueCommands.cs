@@ -15,7 +15,7 @@ public static class KeyValueCommands
         command.ExpectAtMost(3);
         var options = WriteOptionsOf(command, allowTtl: true);
         var writeContext = ContextOf(command);
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var written = await client.PutAsync(tenant, key, value, writeContext, options);
         WriteWritten(context, "put", tenant, key, written);
         return CliApp.Ok;
@@ -27,7 +27,7 @@ public static class KeyValueCommands
         var (tenant, key) = (command.Positional(0, "TENANT"), command.Positional(1, "KEY"));
         command.ExpectAtMost(2);
         var options = new ReadOptions { Consistency = ConsistencyOf(command), R = (uint?)command.Int("--r", 1, 16) };
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var read = await client.GetAsync(tenant, key, options);
         if (!read.Found)
         {
@@ -73,7 +73,7 @@ public static class KeyValueCommands
         var (tenant, key) = (command.Positional(0, "TENANT"), command.Positional(1, "KEY"));
         command.ExpectAtMost(2);
         var options = WriteOptionsOf(command, allowTtl: false);
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var deleteContext = ContextOf(command);
         if (deleteContext.IsEmpty)
         {
@@ -90,7 +90,8 @@ public static class KeyValueCommands
         return CliApp.Ok;
     }
 
-    private static PairDbClient Client(CliContext context) => new(new PairDbClientOptions { Endpoint = context.CoordinatorEndpoint });
+    /// <summary>An SDK client for <paramref name="tenant"/>: TLS and the tenant's API key when the cluster is secure.</summary>
+    private static PairDbClient Client(CliContext context, string tenant) => new(context.Access.ClientOptions(context.CoordinatorEndpoint, tenant));
 
     private static WriteOptions WriteOptionsOf(CommandLine command, bool allowTtl)
     {

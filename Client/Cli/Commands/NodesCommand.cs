@@ -61,7 +61,7 @@ public static class NodesCommand
     /// <summary>Drain and undrain are on the coordinator's HTTP admin API (runbook 3.4).</summary>
     private static async Task<int> DrainAsync(CliContext context, string nodeId, string action)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = context.OperatorHttpClient();
         var url = new Uri(context.CoordinatorHttpEndpoint, $"/api/v1/nodes/{Uri.EscapeDataString(nodeId)}/{action}");
         using var response = await http.PostAsync(url, content: null);
         var body = await response.Content.ReadAsStringAsync();

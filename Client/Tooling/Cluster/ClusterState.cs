@@ -24,6 +24,12 @@ public sealed class ClusterState
     /// <summary>The first port of the cluster's range; see <see cref="ClusterPorts"/>.</summary>
     public int BasePort { get; set; }
 
+    /// <summary>
+    /// True when the hosts run secure (TLS, authentication) with the files under <c>tls/</c>; false for
+    /// <c>up --insecure</c> (and clusters made before security existed). Chosen by the first <c>up</c>.
+    /// </summary>
+    public bool Secure { get; set; }
+
     public PostgresState Postgres { get; set; } = new();
 
     public ManagedProcess? Coordinator { get; set; }

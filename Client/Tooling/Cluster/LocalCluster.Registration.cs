@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 
@@ -11,12 +10,13 @@ public sealed partial class LocalCluster
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
     /// <summary>The coordinator's gRPC endpoint in <paramref name="state"/>.</summary>
-    public static Uri CoordinatorEndpoint(ClusterState state) => new($"http://127.0.0.1:{state.CoordinatorGrpcPort}");
+    public static Uri CoordinatorEndpoint(ClusterState state) =>
+        new($"{(state.Secure ? Uri.UriSchemeHttps : Uri.UriSchemeHttp)}://127.0.0.1:{state.CoordinatorGrpcPort}");
 
     /// <summary>AddStorageNode for each node; idempotent on the coordinator's side for the same id, host and port.</summary>
     private async Task RegisterAsync(ClusterState state, IReadOnlyList<NodeProcess> nodes, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
+        using var channel = Access(state).OperatorChannel(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         foreach (var node in nodes)
         {
@@ -42,7 +42,7 @@ public sealed partial class LocalCluster
     private async Task WaitUntilUpAsync(ClusterState state, IReadOnlyList<NodeProcess> nodes, CancellationToken cancellationToken)
     {
         _options.Progress($"waiting for the coordinator to see {nodes.Count} node(s) UP and NORMAL");
-        using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
+        using var channel = Access(state).OperatorChannel(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         var deadline = DateTime.UtcNow + _options.HealthyTimeout;
         using var ticks = new PeriodicTimer(UpPollInterval);
