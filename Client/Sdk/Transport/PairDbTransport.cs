@@ -40,11 +40,12 @@ public static class PairDbTransport
     }
 
     /// <summary><see cref="CreateSocketsHandler"/> with <paramref name="bearerToken"/> (an API key or the operator token) on every request.</summary>
-    public static HttpMessageHandler CreateHandler(X509Certificate2? trustedCa, string? bearerToken, RemoteCertificateValidationCallback? validation = null)
-    {
-        var sockets = CreateSocketsHandler(trustedCa, validation);
-        return string.IsNullOrEmpty(bearerToken) ? sockets : new BearerTokenHandler(bearerToken, sockets);
-    }
+    public static HttpMessageHandler CreateHandler(X509Certificate2? trustedCa, string? bearerToken, RemoteCertificateValidationCallback? validation = null) =>
+        WithBearer(CreateSocketsHandler(trustedCa, validation), bearerToken);
+
+    /// <summary><paramref name="inner"/> with <paramref name="bearerToken"/> on every request; <paramref name="inner"/> itself when there is no token.</summary>
+    public static HttpMessageHandler WithBearer(HttpMessageHandler inner, string? bearerToken) =>
+        string.IsNullOrEmpty(bearerToken) ? inner : new BearerTokenHandler(bearerToken, inner);
 
     /// <summary>A gRPC channel to <paramref name="endpoint"/> over <see cref="CreateHandler"/>; <paramref name="options"/> for message limits.</summary>
     public static GrpcChannel CreateChannel(Uri endpoint, X509Certificate2? trustedCa, string? bearerToken, GrpcChannelOptions? options = null)

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using PairDb.Client.Tooling.Security;
 
 namespace PairDb.Client.Tooling.Cluster;
@@ -58,18 +55,15 @@ public sealed partial class LocalCluster
         }
         _options.Progress($"creating an API key for tenant {FirstTenant} ({files.TenantKeyPath(FirstTenant)})");
         var access = Access(state);
-        using var http = access.OperatorHttpClient(CallDeadline);
-        var url = new Uri(access.Url("127.0.0.1", state.CoordinatorHttpPort), $"/api/v1/tenants/{FirstTenant}/keys");
-        using var response = await http.PostAsJsonAsync(url, new Dictionary<string, object>(), cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Created)
+        string key;
+        try
         {
-            throw new ClusterException($"POST {url} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body}");
+            key = await TenantKeyApi.CreateAsync(access, access.Url("127.0.0.1", state.CoordinatorHttpPort), FirstTenant, cancellationToken);
         }
-        using var created = JsonDocument.Parse(body);
-        var key = created.RootElement.TryGetProperty("api_key", out var value) && value.GetString() is { Length: > 0 } text
-            ? text
-            : throw new ClusterException($"POST {url} answered without an api_key");
+        catch (HttpRequestException e)
+        {
+            throw new ClusterException($"creating the first tenant's API key failed: {e.Message}", e);
+        }
         files.SaveTenantKey(FirstTenant, key);
     }
 }
