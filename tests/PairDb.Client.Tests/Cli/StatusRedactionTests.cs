@@ -72,6 +72,11 @@ public sealed class StatusRedactionTests
         Assert.That(security.GetProperty("tenant_keys").EnumerateArray().Select(k => k.GetString()), Is.EqualTo(new[] { files.TenantKeyPath("t1") }));
     }
 
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void ClusterJson_MayHoldAPassword_ReadableByTheOwnerOnly() =>
+        Assert.That(File.GetUnixFileMode(_directory.Combine(ClusterState.FileName)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
     [TestCase("Host=h;Password=p4ss;Username=u", "Host=h;Password=***;Username=u")]
     [TestCase("Host=h;Username=u", "Host=h;Username=u")]
     [TestCase("not a connection string p4ss", "(not shown: not a valid connection string)")]
