@@ -1,5 +1,6 @@
 using System.Text;
 using PairDb.Client.Cli.Output;
+using PairDb.Client.Tooling.Security;
 using PairDb.Contracts.Errors;
 
 namespace PairDb.Client.Cli.Commands;
@@ -91,7 +92,17 @@ public static class KeyValueCommands
     }
 
     /// <summary>An SDK client for <paramref name="tenant"/>: TLS and the tenant's API key when the cluster is secure.</summary>
-    private static PairDbClient Client(CliContext context, string tenant) => new(context.Access.ClientOptions(context.CoordinatorEndpoint, tenant));
+    private static PairDbClient Client(CliContext context, string tenant)
+    {
+        var options = context.Access.ClientOptions(context.CoordinatorEndpoint, tenant);
+        if (context.Access.Secure && options.ApiKey is null)
+        {
+            // The call still goes out (the server decides), but the refusal alone would not say what to do.
+            context.Error.WriteLine($"warning: no API key for tenant '{tenant}' (no {ClusterAccess.ApiKeyVariable}, no {context.Access.Files!.TenantKeyPath(tenant)}): " +
+                $"create one with ./pairdb tenants create {tenant}");
+        }
+        return new PairDbClient(options);
+    }
 
     private static WriteOptions WriteOptionsOf(CommandLine command, bool allowTtl)
     {

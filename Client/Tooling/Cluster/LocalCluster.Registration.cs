@@ -9,6 +9,10 @@ public sealed partial class LocalCluster
     private static readonly TimeSpan UpPollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
+    // Registration writes the node and its bootstrap change in PostgreSQL; on a loaded machine (a parallel
+    // build, a test suite) that was seen to take 8-20 s, and a cancelled registration only has to be redone.
+    private static readonly TimeSpan RegistrationDeadline = TimeSpan.FromSeconds(60);
+
     /// <summary>The coordinator's gRPC endpoint in <paramref name="state"/>.</summary>
     public static Uri CoordinatorEndpoint(ClusterState state) =>
         new($"{(state.Secure ? Uri.UriSchemeHttps : Uri.UriSchemeHttp)}://127.0.0.1:{state.CoordinatorGrpcPort}");
@@ -23,7 +27,7 @@ public sealed partial class LocalCluster
             var request = new AddStorageNodeRequest { NodeId = node.Id, Host = "127.0.0.1", Port = (uint)node.GrpcPort, HttpPort = (uint)node.HttpPort };
             try
             {
-                await coordinator.AddStorageNodeAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                await coordinator.AddStorageNodeAsync(request, deadline: DateTime.UtcNow + RegistrationDeadline, cancellationToken: cancellationToken);
             }
             catch (RpcException e)
             {

@@ -123,6 +123,7 @@ public sealed class CredentialsTests
 
         Assert.That(put.ExitCode, Is.EqualTo(0), put.ToString());
         Assert.That(_tls.Behavior.Authorizations, Is.EqualTo(new[] { "" }));
+        Assert.That(put.Error, Does.Contain("no API key for tenant 't2'").And.Contain("./pairdb tenants create t2"));
     }
 
     [Test]
