@@ -21,8 +21,9 @@ public static class CliApp
     /// <summary>Every command: its name, usage line, options taking a value, flags, and handler.</summary>
     internal static readonly CommandSpec[] Commands =
     [
-        new("up", "up [--nodes N] [--base-port P]", "start PostgreSQL, the coordinator and N storage nodes (default 3) on loopback",
-            ["--nodes", "--base-port"], [], ClusterCommands.UpAsync),
+        new("up", "up [--nodes N] [--base-port P] [--insecure]",
+            "start PostgreSQL, the coordinator and N storage nodes (default 3) on loopback; secure (TLS, operator token, tenant keys) unless --insecure",
+            ["--nodes", "--base-port"], ["--insecure"], ClusterCommands.UpAsync),
         new("down", "down", "stop every process `up` started in this data directory", [], [], ClusterCommands.DownAsync),
         new("status", "status [--json]", "nodes (state, status, ports, disk usage) and processes", [], [], StatusCommand.RunAsync),
         new("node", "node add|remove|kill|restart ID [--force]", "start and register / decommission and stop / SIGKILL / restart a local node",

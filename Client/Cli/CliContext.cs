@@ -1,6 +1,7 @@
 using System.Reflection;
 using PairDb.Client.Tooling;
 using PairDb.Client.Tooling.Cluster;
+using PairDb.Client.Tooling.Security;
 using Spectre.Console;
 
 namespace PairDb.Client.Cli;
@@ -17,9 +18,11 @@ public sealed class CliContext
     private const string DefaultCoordinatorHttp = "http://127.0.0.1:8081";
 
     private const int RedirectedWidth = 200;
+    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
 
     private ClusterState? _state;
     private bool _stateLoaded;
+    private ClusterAccess? _access;
 
     public CliContext(CommandLine command, TextWriter output, TextWriter error)
     {
@@ -70,15 +73,27 @@ public sealed class CliContext
         }
     }
 
-    /// <summary>The coordinator's gRPC endpoint: --coordinator, PAIRDB_COORDINATOR, the local cluster, or 127.0.0.1:8080.</summary>
-    public Uri CoordinatorEndpoint =>
-        ParseUri(Command.Value("--coordinator") ?? Environment.GetEnvironmentVariable(CoordinatorVariable), "--coordinator")
-        ?? (State is { } state ? LocalCluster.CoordinatorEndpoint(state) : new Uri(DefaultCoordinator));
+    /// <summary>
+    /// How to reach the cluster of <see cref="DataDirectory"/>: TLS trusting <c>tls/ca.crt</c> alone, the operator
+    /// token and tenant keys, when that file exists; plaintext without credentials otherwise.
+    /// </summary>
+    public ClusterAccess Access => _access ??= ClusterAccess.For(DataDirectory);
 
-    /// <summary>The coordinator's HTTP admin endpoint: --coordinator-http, the local cluster, or 127.0.0.1:8081.</summary>
-    public Uri CoordinatorHttpEndpoint =>
+    /// <summary>
+    /// The coordinator's gRPC endpoint: --coordinator, PAIRDB_COORDINATOR, the local cluster, or 127.0.0.1:8080;
+    /// https when the cluster is secure.
+    /// </summary>
+    public Uri CoordinatorEndpoint => Access.WithScheme(
+        ParseUri(Command.Value("--coordinator") ?? Environment.GetEnvironmentVariable(CoordinatorVariable), "--coordinator")
+        ?? (State is { } state ? LocalCluster.CoordinatorEndpoint(state) : new Uri(DefaultCoordinator)));
+
+    /// <summary>The coordinator's HTTP admin endpoint: --coordinator-http, the local cluster, or 127.0.0.1:8081; https when secure.</summary>
+    public Uri CoordinatorHttpEndpoint => Access.WithScheme(
         ParseUri(Command.Value("--coordinator-http"), "--coordinator-http")
-        ?? new Uri(State is { } state ? $"http://127.0.0.1:{state.CoordinatorHttpPort}" : DefaultCoordinatorHttp);
+        ?? (State is { } state ? new Uri($"http://127.0.0.1:{state.CoordinatorHttpPort}") : new Uri(DefaultCoordinatorHttp)));
+
+    /// <summary>An HTTP client for the admin APIs: the cluster's TLS trust and the operator token.</summary>
+    public HttpClient OperatorHttpClient() => Access.OperatorHttpClient(AdminTimeout);
 
     /// <summary>The metadata database: --postgres, the local cluster, or PAIRDB_POSTGRES.</summary>
     public string MetadataConnectionString =>
@@ -87,7 +102,7 @@ public sealed class CliContext
         ?? Environment.GetEnvironmentVariable(PostgresVariable)
         ?? throw new UsageException($"no metadata database: no local cluster in {DataDirectory}, no --postgres and no {PostgresVariable}");
 
-    public LocalCluster Cluster(int? basePort = null, int? nodes = null, Action<string>? progress = null) =>
+    public LocalCluster Cluster(int? basePort = null, int? nodes = null, Action<string>? progress = null, bool insecure = false) =>
         new(new LocalClusterOptions
         {
             DataDirectory = DataDirectory,
@@ -95,6 +110,7 @@ public sealed class CliContext
             Configuration = Configuration,
             BasePort = basePort,
             Nodes = nodes,
+            Insecure = insecure,
             ExternalPostgres = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } external ? external : null,
             Progress = progress ?? (_ => { }),
         });

@@ -13,18 +13,13 @@ namespace PairDb.Client.Cli;
 /// </summary>
 public sealed class CoordinatorAdminHttp : IDisposable
 {
-    public const string OperatorTokenFile = "operator.token";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient _http;
 
     public CoordinatorAdminHttp(CliContext context)
     {
-        _http = new HttpClient { BaseAddress = context.CoordinatorHttpEndpoint, Timeout = Timeout };
-        var tokenPath = Path.Combine(context.DataDirectory, OperatorTokenFile);
-        if (File.Exists(tokenPath))
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", PemFiles.ReadSecret(tokenPath));
-        }
+        // The cluster's transport: TLS trusting only the cluster CA and the operator token, when the cluster is secure.
+        _http = context.OperatorHttpClient();
+        _http.BaseAddress = context.CoordinatorHttpEndpoint;
     }
 
     /// <summary>Sends the request (with <paramref name="body"/> as snake_case JSON when given) and returns the reply body of a 2xx answer.</summary>

@@ -3,7 +3,7 @@ using PairDb.Contracts.Grpc;
 
 namespace PairDb.Client.Cli;
 
-/// <summary>A CoordinatorService client on the context's coordinator endpoint, for one command.</summary>
+/// <summary>A CoordinatorService client on the context's coordinator endpoint (TLS and the operator token when secure), for one command.</summary>
 public sealed class CoordinatorConnection : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -11,7 +11,7 @@ public sealed class CoordinatorConnection : IDisposable
 
     public CoordinatorConnection(CliContext context)
     {
-        _channel = GrpcChannel.ForAddress(context.CoordinatorEndpoint);
+        _channel = context.Access.OperatorChannel(context.CoordinatorEndpoint);
         Client = new CoordinatorService.CoordinatorServiceClient(_channel);
     }
 

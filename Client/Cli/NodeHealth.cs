@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PairDb.Client.Tooling.Security;
 
 namespace PairDb.Client.Cli;
 
@@ -7,13 +8,17 @@ public static class NodeHealth
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>The report, or null when the node does not answer in time.</summary>
-    public static async Task<JsonDocument?> TryReadAsync(string host, int httpPort, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The report, or null when the node does not answer in time. <paramref name="access"/>: TLS and the operator
+    /// token of a secure cluster (the full report is for operators and members); default plaintext.
+    /// </summary>
+    public static async Task<JsonDocument?> TryReadAsync(string host, int httpPort, ClusterAccess? access = null, CancellationToken cancellationToken = default)
     {
-        using var http = new HttpClient { Timeout = Timeout };
+        access ??= ClusterAccess.Plaintext;
+        using var http = access.OperatorHttpClient(Timeout);
         try
         {
-            await using var body = await http.GetStreamAsync(new Uri($"http://{host}:{httpPort}/health"), cancellationToken);
+            await using var body = await http.GetStreamAsync(Url(host, httpPort, access), cancellationToken);
             return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
@@ -21,6 +26,9 @@ public static class NodeHealth
             return null;
         }
     }
+
+    /// <summary>The node's <c>/health</c> URL.</summary>
+    public static Uri Url(string host, int httpPort, ClusterAccess access) => new(access.Url(host, httpPort), "/health");
 
     /// <summary><c>disk_usage_percent</c> of a report, or null.</summary>
     public static double? DiskUsagePercent(JsonDocument? report) =>

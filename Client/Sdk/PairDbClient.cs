@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using PairDb.Contracts.Security;
 using PairDb.Contracts.Grpc;
 using Polly;
 
@@ -26,8 +27,13 @@ public sealed partial class PairDbClient : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        // The CA stays alive with the handler: its chain policy holds it for every handshake.
+        var ca = options.CaCertificatePath is { } caPath ? PemFiles.LoadCertificate(caPath) : null;
+        var handler = PairDbTransport.CreateHandler(ca, options.ApiKey, options.ServerCertificateValidation);
         _channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
         {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
             MaxReceiveMessageSize = options.MaxReceiveMessageBytes,
             MaxSendMessageSize = options.MaxSendMessageBytes,
         });

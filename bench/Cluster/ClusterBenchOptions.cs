@@ -7,9 +7,11 @@ public sealed class ClusterBenchOptions
 {
     public const string Usage =
         "usage: pairdb bench cluster [--target HOST:PORT] [--threads N] [--records N] [--ops N] [--workload A|B|C|all]\n" +
-        "                            [--seed N]\n" +
+        "                            [--seed N] [--security insecure|secure|both | --secure]\n" +
         "  YCSB-style load through KeyValueService: Zipfian keys, 16-byte keys, 100-byte values.\n" +
-        "  Without --target it starts PostgreSQL, a coordinator and 3 storage nodes in a scratch directory.";
+        "  Without --target it starts PostgreSQL, a coordinator and 3 storage nodes in a scratch directory:\n" +
+        "  insecure (plaintext, no authentication; the default), secure (TLS everywhere, a tenant API key on\n" +
+        "  every call; --secure), or both one after the other with the secure/insecure ratio of every figure.";
 
     /// <summary>A running coordinator's gRPC endpoint; null = start a scratch cluster.</summary>
     public string? Target { get; private set; }
@@ -24,6 +26,9 @@ public sealed class ClusterBenchOptions
 
     public int Seed { get; private set; } = 20_261_126;
 
+    /// <summary>The scratch clusters to run, in order: insecure, secure, or both (then compared).</summary>
+    public IReadOnlyList<bool> SecureRuns { get; private set; } = [false];
+
     public int KeySize => 16;
 
     public int ValueSize => 100;
@@ -35,6 +40,11 @@ public sealed class ClusterBenchOptions
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
+            if (name == "--secure")
+            {
+                options.SecureRuns = [true];
+                continue;
+            }
             if (i + 1 >= args.Length)
             {
                 error = $"option '{name}' needs a value";
@@ -46,6 +56,16 @@ public sealed class ClusterBenchOptions
                 case "--target":
                     options.Target = value;
                     continue;
+                case "--security":
+                    switch (value)
+                    {
+                        case "insecure": options.SecureRuns = [false]; continue;
+                        case "secure": options.SecureRuns = [true]; continue;
+                        case "both": options.SecureRuns = [false, true]; continue;
+                        default:
+                            error = $"--security takes insecure, secure or both, got '{value}'";
+                            return false;
+                    }
                 case "--workload":
                     var upper = value.ToUpperInvariant();
                     if (upper == "ALL")
@@ -76,6 +96,11 @@ public sealed class ClusterBenchOptions
                     error = $"unknown option '{name}'";
                     return false;
             }
+        }
+        if (options.Target is not null && options.SecureRuns is not [false])
+        {
+            error = "--secure and --security need the scratch cluster: drop --target";
+            return false;
         }
         return true;
     }

@@ -13,27 +13,44 @@ public sealed class ClusterBenchmark(ClusterBenchOptions options, TextWriter out
 {
     public async Task<int> RunAsync()
     {
+        var runs = new List<(string Mode, List<PhaseResult> Phases)>();
+        foreach (var secure in options.SecureRuns)
+        {
+            runs.Add((secure ? "secure" : "insecure", await RunOnceAsync(secure)));
+        }
+        if (runs.Count == 2)
+        {
+            Compare(runs[0].Phases, runs[1].Phases);
+        }
+        return 0;
+    }
+
+    /// <summary>Every phase on one cluster: the scratch one (secure or not), or --target.</summary>
+    private async Task<List<PhaseResult>> RunOnceAsync(bool secure)
+    {
+        var phases = new List<PhaseResult>();
         ScratchCluster? cluster = null;
         try
         {
             if (options.Target is null)
             {
-                cluster = await ScratchCluster.StartAsync(output);
+                cluster = await ScratchCluster.StartAsync(output, secure);
             }
-            var target = options.Target ?? cluster!.Target;
-            output.WriteLine($"target {target}: records {options.Records}, ops {options.Operations} per workload, threads {options.Threads}, " +
+            var endpoint = cluster?.Endpoint ?? ChannelPool.ParseTarget(options.Target!);
+            output.WriteLine($"target {endpoint} ({(secure ? "TLS, tenant API key" : "plaintext, no authentication")}): records {options.Records}, " +
+                $"ops {options.Operations} per workload, threads {options.Threads}, " +
                 $"keys {options.KeySize} B, values {options.ValueSize} B, Zipfian 0.99, {Environment.ProcessorCount} cores");
-            using var driver = new KvDriver(target, options);
+            using var driver = new KvDriver(endpoint, options, cluster?.Access.Ca, cluster?.TenantKey);
             // Warm-up: JIT, connection pools and the nodes' caches, untimed.
             await driver.RunWorkloadAsync("warmup", options.Threads, Math.Min(20_000, options.Operations), 0.5);
-            Print(await driver.LoadAsync(options.Threads));
+            phases.Add(Print(await driver.LoadAsync(options.Threads)));
             foreach (var workload in options.Workloads)
             {
                 var reads = workload switch { 'A' => 0.5, 'B' => 0.95, _ => 1.0 };
-                Print(await driver.RunWorkloadAsync($"workload {workload}", options.Threads, options.Operations, reads));
-                Print(await driver.RunWorkloadAsync($"workload {workload}", 1, Math.Min(options.Operations, 5_000), reads));
+                phases.Add(Print(await driver.RunWorkloadAsync($"workload {workload}", options.Threads, options.Operations, reads)));
+                phases.Add(Print(await driver.RunWorkloadAsync($"workload {workload}", 1, Math.Min(options.Operations, 5_000), reads)));
             }
-            return 0;
+            return phases;
         }
         finally
         {
@@ -44,7 +61,34 @@ public sealed class ClusterBenchmark(ClusterBenchOptions options, TextWriter out
         }
     }
 
-    private void Print(PhaseResult phase)
+    /// <summary>The cost of TLS and authentication: secure / insecure for throughput and latency of each phase.</summary>
+    private void Compare(List<PhaseResult> insecure, List<PhaseResult> secure)
+    {
+        output.WriteLine();
+        output.WriteLine("secure / insecure (throughput below 1 and latency above 1 are the cost of TLS and authentication):");
+        for (var i = 0; i < Math.Min(insecure.Count, secure.Count); i++)
+        {
+            var (plain, tls) = (insecure[i], secure[i]);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{plain.Name,-11} threads {plain.Threads,3}  ops/s {Ratio(OpsPerSecond(tls), OpsPerSecond(plain)),5:0.00}x" +
+                $"  p50 {Ratio(Ms(All(tls), 50), Ms(All(plain), 50)),5:0.00}x  p99 {Ratio(Ms(All(tls), 99), Ms(All(plain), 99)),5:0.00}x"));
+        }
+    }
+
+    private static double OpsPerSecond(PhaseResult phase) => (phase.Stats.Reads.Count + phase.Stats.Updates.Count) / phase.Elapsed.TotalSeconds;
+
+    /// <summary>Reads and updates of a phase together.</summary>
+    private static LatencyHistogram All(PhaseResult phase)
+    {
+        var all = new LatencyHistogram();
+        all.Add(phase.Stats.Reads);
+        all.Add(phase.Stats.Updates);
+        return all;
+    }
+
+    private static double Ratio(double value, double baseline) => baseline > 0 ? value / baseline : double.NaN;
+
+    private PhaseResult Print(PhaseResult phase)
     {
         var seconds = phase.Elapsed.TotalSeconds;
         var stats = phase.Stats;
@@ -61,6 +105,7 @@ public sealed class ClusterBenchmark(ClusterBenchOptions options, TextWriter out
         {
             output.WriteLine($"    first error: {stats.FirstError}");
         }
+        return phase;
     }
 
     private void Line(string op, LatencyHistogram latency, long errors, double seconds)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
+using System.Security.Cryptography.X509Certificates;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Bench.Load;
@@ -17,27 +17,24 @@ namespace PairDb.Bench.Cluster;
 /// </summary>
 public sealed class KvDriver : IDisposable
 {
-    private const string Tenant = "bench";
+    /// <summary>The tenant every record belongs to; a secure run uses an API key of this tenant.</summary>
+    public const string Tenant = "bench";
+
     private const int Channels = 4;
-    private readonly GrpcChannel[] _channels;
+    private readonly ChannelPool _pool;
     private readonly KeyValueService.KeyValueServiceClient[] _clients;
     private readonly ConcurrentDictionary<long, ByteString> _contexts = new();
     private readonly ClusterBenchOptions _options;
     private long _sequence;
 
-    public KvDriver(string target, ClusterBenchOptions options)
+    /// <param name="endpoint">The coordinator's gRPC endpoint, http:// or https://.</param>
+    /// <param name="trustedCa">The cluster CA for https; null for plaintext.</param>
+    /// <param name="apiKey">The tenant's API key, sent on every call; null on an insecure cluster.</param>
+    public KvDriver(Uri endpoint, ClusterBenchOptions options, X509Certificate2? trustedCa = null, string? apiKey = null)
     {
         _options = options;
-        _channels = new GrpcChannel[Channels];
-        _clients = new KeyValueService.KeyValueServiceClient[Channels];
-        for (var i = 0; i < Channels; i++)
-        {
-            _channels[i] = GrpcChannel.ForAddress("http://" + target, new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-            });
-            _clients[i] = new KeyValueService.KeyValueServiceClient(_channels[i]);
-        }
+        _pool = new ChannelPool(endpoint, Channels, trustedCa, apiKey);
+        _clients = _pool.Clients(c => new KeyValueService.KeyValueServiceClient(c));
     }
 
     /// <summary>Inserts every record once.</summary>
@@ -48,13 +45,7 @@ public sealed class KvDriver : IDisposable
     public Task<PhaseResult> RunWorkloadAsync(string name, int threads, int operations, double readProportion) =>
         RunAsync(name, threads, operations, readProportion, sequential: false);
 
-    public void Dispose()
-    {
-        foreach (var channel in _channels)
-        {
-            channel.Dispose();
-        }
-    }
+    public void Dispose() => _pool.Dispose();
 
     private async Task<PhaseResult> RunAsync(string name, int threads, int operations, double readProportion, bool sequential)
     {

@@ -1,19 +1,21 @@
-using Grpc.Net.Client;
 using PairDb.Client.Tooling;
+using PairDb.Client.Tooling.Security;
 using PairDb.Contracts.Grpc;
 
 namespace PairDb.Bench.Cluster;
 
 /// <summary>A storage node process of a scratch cluster and its loopback ports.</summary>
-public sealed record ScratchNode(string NodeId, int GrpcPort, int HttpPort, HostProcess Host)
+public sealed record ScratchNode(string NodeId, int GrpcPort, int HttpPort, HostProcess Host, string Scheme = "http")
 {
-    public Uri Admin => new($"http://127.0.0.1:{HttpPort}");
+    public Uri Admin => new($"{Scheme}://127.0.0.1:{HttpPort}");
 }
 
 /// <summary>
 /// PostgreSQL, a coordinator (with --migrate) and three storage nodes started with the shared
 /// launcher in a scratch directory, nodes registered; optionally spare nodes started but not registered
-/// (for AddStorageNode). Disposing stops them all and removes the directory.
+/// (for AddStorageNode). Secure on request: a CA, member certificates and operator token in the scratch
+/// directory (the same files as <c>./pairdb up</c>), hosts serving TLS with authentication, and an API key of
+/// <see cref="KvDriver.Tenant"/>. Disposing stops them all and removes the directory.
 /// </summary>
 public sealed class ScratchCluster : IAsyncDisposable
 {
@@ -23,18 +25,29 @@ public sealed class ScratchCluster : IAsyncDisposable
     private readonly LocalPostgres _postgres;
     private readonly List<HostProcess> _hosts;
 
-    private ScratchCluster(string directory, LocalPostgres postgres, List<HostProcess> hosts, string target, int coordinatorHttpPort, List<ScratchNode> nodes)
+    private ScratchCluster(string directory, LocalPostgres postgres, List<HostProcess> hosts, ClusterAccess access, int coordinatorGrpcPort, int coordinatorHttpPort, List<ScratchNode> nodes)
     {
         _directory = directory;
         _postgres = postgres;
         _hosts = hosts;
-        Target = target;
-        CoordinatorAdmin = new Uri($"http://127.0.0.1:{coordinatorHttpPort}");
+        Access = access;
+        Target = $"127.0.0.1:{coordinatorGrpcPort}";
+        Endpoint = access.Url("127.0.0.1", coordinatorGrpcPort);
+        CoordinatorAdmin = access.Url("127.0.0.1", coordinatorHttpPort);
         Nodes = nodes;
     }
 
     /// <summary>The coordinator's gRPC endpoint, HOST:PORT.</summary>
     public string Target { get; }
+
+    /// <summary>The coordinator's gRPC endpoint with its scheme (https when secure).</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>TLS trust and the operator token when secure; plaintext otherwise.</summary>
+    public ClusterAccess Access { get; }
+
+    /// <summary>An API key of <see cref="KvDriver.Tenant"/> when secure; null otherwise.</summary>
+    public string? TenantKey { get; private set; }
 
     /// <summary>The coordinator's HTTP admin endpoint (operator API, /metrics).</summary>
     public Uri CoordinatorAdmin { get; }
@@ -46,19 +59,27 @@ public sealed class ScratchCluster : IAsyncDisposable
 
     public string Directory => _directory;
 
-    public static Task<ScratchCluster> StartAsync(TextWriter log) => StartAsync(log, Path.GetTempPath(), spareNodes: 0, coordinatorArguments: []);
+    public static Task<ScratchCluster> StartAsync(TextWriter log, bool secure = false) =>
+        StartAsync(log, Path.GetTempPath(), spareNodes: 0, coordinatorArguments: [], secure);
 
     /// <param name="parentDirectory">Where the scratch directory is made.</param>
     /// <param name="spareNodes">Nodes started after the three members but not registered.</param>
     /// <param name="coordinatorArguments">Extra configuration for the coordinator, e.g. <c>--PairDb:Topology:...</c>.</param>
-    public static async Task<ScratchCluster> StartAsync(TextWriter log, string parentDirectory, int spareNodes, IReadOnlyList<string> coordinatorArguments)
+    /// <param name="secure">TLS and authentication on every host, as <c>./pairdb up</c> without --insecure.</param>
+    public static async Task<ScratchCluster> StartAsync(TextWriter log, string parentDirectory, int spareNodes, IReadOnlyList<string> coordinatorArguments, bool secure = false)
     {
         var directory = Path.Combine(parentDirectory, "pairdb-bench-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
         var root = HostAssemblies.FindRepositoryRoot(AppContext.BaseDirectory);
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         var total = Members + spareNodes;
-        log.WriteLine($"starting PostgreSQL, a coordinator and {total} storage nodes ({spareNodes} spare) in {directory}");
+        log.WriteLine($"starting PostgreSQL, a coordinator and {total} storage nodes ({spareNodes} spare) in {directory}, {(secure ? "secure (TLS, authentication)" : "insecure")}");
+        var files = new ClusterSecretFiles(directory);
+        if (secure)
+        {
+            files.EnsureCaAndOperatorToken();
+        }
+        var access = secure ? ClusterAccess.For(directory) : ClusterAccess.Plaintext;
         var postgres = await LocalPostgres.StartAsync(new LocalPostgresOptions { RootDirectory = Path.Combine(directory, "postgres"), Durable = false });
         var hosts = new List<HostProcess>();
         var starts = new List<Task<HostProcess>>(total);
@@ -68,7 +89,7 @@ public sealed class ScratchCluster : IAsyncDisposable
             var nodePorts = FreePort.Next(2 * total);
             for (var i = 0; i < total; i++)
             {
-                starts.Add(HostLauncher.StartAsync(NodeSpec(directory, nodeAssembly, i, nodePorts[2 * i], nodePorts[2 * i + 1])));
+                starts.Add(HostLauncher.StartAsync(NodeSpec(directory, nodeAssembly, i, nodePorts[2 * i], nodePorts[2 * i + 1], access)));
             }
             var ports = FreePort.Next(2);
             hosts.Add(await HostLauncher.StartAsync(new HostSpec
@@ -78,14 +99,17 @@ public sealed class ScratchCluster : IAsyncDisposable
                 Arguments =
                 [
                     "--migrate",
-                    "--ConnectionStrings:Metadata=" + postgres.ConnectionString,
                     "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                     $"--PairDb:Coordinator:GrpcPort={ports[0]}",
                     $"--PairDb:Coordinator:HttpPort={ports[1]}",
                     "--Logging:LogLevel:Default=Warning",
+                    .. SecurityArguments(access, ClusterSecretFiles.CoordinatorHostId),
                     .. coordinatorArguments,
                 ],
-                HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
+                // Secrets stay off command lines (readable by every local user); the environment is ours alone.
+                Environment = new Dictionary<string, string> { ["ConnectionStrings__Metadata"] = postgres.ConnectionString },
+                HealthUrl = new Uri(access.Url("127.0.0.1", ports[1]), "/health/live"),
+                TrustedCa = access.Ca,
                 LogPath = Path.Combine(directory, "coordinator.log"),
             }));
             var nodeHosts = await Task.WhenAll(starts);
@@ -94,10 +118,9 @@ public sealed class ScratchCluster : IAsyncDisposable
             var nodes = new List<ScratchNode>(total);
             for (var i = 0; i < total; i++)
             {
-                nodes.Add(new ScratchNode($"storage-node-{i + 1}", nodePorts[2 * i], nodePorts[2 * i + 1], nodeHosts[i]));
+                nodes.Add(new ScratchNode($"storage-node-{i + 1}", nodePorts[2 * i], nodePorts[2 * i + 1], nodeHosts[i], access.Scheme));
             }
-            var target = $"127.0.0.1:{ports[0]}";
-            using var channel = GrpcChannel.ForAddress("http://" + target);
+            using var channel = access.OperatorChannel(access.Url("127.0.0.1", ports[0]));
             var admin = new CoordinatorService.CoordinatorServiceClient(channel);
             for (var i = 0; i < Members; i++)
             {
@@ -106,7 +129,12 @@ public sealed class ScratchCluster : IAsyncDisposable
                     NodeId = $"storage-node-{i + 1}", Host = "127.0.0.1", Port = (uint)nodePorts[2 * i], HttpPort = (uint)nodePorts[2 * i + 1],
                 });
             }
-            return new ScratchCluster(directory, postgres, hosts, target, ports[1], nodes);
+            var cluster = new ScratchCluster(directory, postgres, hosts, access, ports[0], ports[1], nodes);
+            if (secure)
+            {
+                cluster.TenantKey = await TenantKeyApi.CreateAsync(access, cluster.CoordinatorAdmin, KvDriver.Tenant, CancellationToken.None);
+            }
+            return cluster;
         }
         catch
         {
@@ -147,7 +175,7 @@ public sealed class ScratchCluster : IAsyncDisposable
         }
     }
 
-    private static HostSpec NodeSpec(string directory, string assembly, int index, int grpcPort, int httpPort) => new()
+    private static HostSpec NodeSpec(string directory, string assembly, int index, int grpcPort, int httpPort, ClusterAccess access) => new()
     {
         Name = $"storage-node-{index + 1}",
         AssemblyPath = assembly,
@@ -158,10 +186,23 @@ public sealed class ScratchCluster : IAsyncDisposable
             "--PairDb:StorageNode:ListenAddress=127.0.0.1",
             $"--PairDb:StorageNode:GrpcPort={grpcPort}",
             $"--PairDb:StorageNode:HttpPort={httpPort}",
-            "--PairDb:StorageNode:Validation:TrustedClients:0=" + CoordinatorClientId,
+            // Insecure: the coordinator is trusted by the id it names. Secure: by its member certificate.
+            .. access.Secure ? SecurityArguments(access, $"storage-node-{index + 1}") : ["--PairDb:StorageNode:Validation:TrustedClients:0=" + CoordinatorClientId],
             "--Logging:LogLevel:Default=Warning",
         ],
-        HealthUrl = new Uri($"http://127.0.0.1:{httpPort}/health/live"),
+        HealthUrl = new Uri(access.Url("127.0.0.1", httpPort), "/health/live"),
+        TrustedCa = access.Ca,
         LogPath = Path.Combine(directory, $"storage-node-{index + 1}.log"),
     };
+
+    /// <summary>The host's <c>PairDb:Security</c> arguments (issuing its certificate); none when insecure.</summary>
+    private static IReadOnlyList<string> SecurityArguments(ClusterAccess access, string hostId)
+    {
+        if (access.Files is not { } files)
+        {
+            return [];
+        }
+        files.EnsureMember(hostId);
+        return files.HostArguments(hostId);
+    }
 }

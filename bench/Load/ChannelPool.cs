@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
+using PairDb.Client;
 
 namespace PairDb.Bench.Load;
 
@@ -13,7 +15,9 @@ public sealed class ChannelPool : IDisposable
 {
     private readonly GrpcChannel[] _channels;
 
-    public ChannelPool(Uri address, int channels)
+    /// <param name="trustedCa">For an https address: the cluster CA, the only issuer trusted. Null: plaintext (or the machine's store).</param>
+    /// <param name="bearerToken">A credential sent on every call (a tenant API key, the operator token). Null: none.</param>
+    public ChannelPool(Uri address, int channels, X509Certificate2? trustedCa = null, string? bearerToken = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         Address = address;
@@ -22,7 +26,7 @@ public sealed class ChannelPool : IDisposable
         {
             _channels[i] = GrpcChannel.ForAddress(address, new GrpcChannelOptions
             {
-                HttpHandler = CreateHandler(),
+                HttpHandler = PairDbTransport.WithBearer(CreateHandler(trustedCa), bearerToken),
                 DisposeHttpClient = true,
             });
         }
@@ -75,13 +79,12 @@ public sealed class ChannelPool : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateHandler() => new()
+    private static SocketsHttpHandler CreateHandler(X509Certificate2? trustedCa)
     {
-        EnableMultipleHttp2Connections = true,
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-    };
+        var handler = PairDbTransport.CreateSocketsHandler(trustedCa);
+        handler.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+        handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
+        handler.AutomaticDecompression = DecompressionMethods.None;
+        return handler;
+    }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using PairDb.Client.Cli.Output;
+using PairDb.Client.Tooling;
 using PairDb.Client.Tooling.Cluster;
 
 namespace PairDb.Client.Cli.Commands;
@@ -15,7 +17,7 @@ public static class ClusterCommands
         // With --json, stdout carries only the final object.
         var progress = context.Json ? context.Error : context.Out;
         var stopwatch = Stopwatch.StartNew();
-        var result = await context.Cluster(basePort, nodes, line => progress.WriteLine("==> " + line)).UpAsync();
+        var result = await context.Cluster(basePort, nodes, line => progress.WriteLine("==> " + line), command.Has("--insecure")).UpAsync();
         stopwatch.Stop();
         if (context.Json)
         {
@@ -45,7 +47,7 @@ public static class ClusterCommands
         var stopped = await context.Cluster().DownAsync();
         if (context.Json)
         {
-            Output.JsonOutput.Write(context.Out, new { data_directory = context.DataDirectory, stopped });
+            JsonOutput.Write(context.Out, new { data_directory = context.DataDirectory, stopped });
         }
         else if (stopped.Count == 0)
         {
@@ -61,14 +63,19 @@ public static class ClusterCommands
     private static void WriteEndpoints(CliContext context, ClusterState state)
     {
         var output = context.Out;
+        var scheme = context.Access.Scheme;
         output.WriteLine();
-        output.WriteLine($"  coordinator  gRPC 127.0.0.1:{state.CoordinatorGrpcPort}  HTTP http://127.0.0.1:{state.CoordinatorHttpPort}  (pid {state.Coordinator?.Pid})");
-        output.WriteLine($"  postgres     {state.Postgres.ConnectionString}{(state.Postgres.Managed ? $"  (pid {state.Postgres.Process?.Pid})" : "  (external)")}");
+        output.WriteLine($"  coordinator  gRPC {scheme}://127.0.0.1:{state.CoordinatorGrpcPort}  HTTP {scheme}://127.0.0.1:{state.CoordinatorHttpPort}  (pid {state.Coordinator?.Pid})");
+        output.WriteLine($"  postgres     {ConnectionStrings.Redact(state.Postgres.ConnectionString)}{(state.Postgres.Managed ? $"  (pid {state.Postgres.Process?.Pid})" : "  (external)")}");
         foreach (var node in state.Nodes)
         {
-            output.WriteLine($"  {node.Id,-12} gRPC 127.0.0.1:{node.GrpcPort}  HTTP http://127.0.0.1:{node.HttpPort}  (pid {node.Process?.Pid})");
+            output.WriteLine($"  {node.Id,-12} gRPC {scheme}://127.0.0.1:{node.GrpcPort}  HTTP {scheme}://127.0.0.1:{node.HttpPort}  (pid {node.Process?.Pid})");
         }
         output.WriteLine($"  logs         {Path.Combine(context.DataDirectory, "logs")}");
+        foreach (var (setting, value) in ClusterSecurityView.Of(context.Access, state).Lines())
+        {
+            output.WriteLine($"  {setting,-15}{value}");
+        }
         var data = IsDefaultDataDirectory(context) ? "" : $" --data {context.DataDirectory}";
         output.WriteLine();
         output.WriteLine("try:");

@@ -16,14 +16,15 @@ public static class HealthCommand
         var nodeId = command.Positional(0, "NODE id");
         command.ExpectAtMost(1);
         var (host, port) = await LocateAsync(context, nodeId);
-        using var report = await NodeHealth.TryReadAsync(host, port)
-            ?? throw new ClusterException($"{nodeId} does not answer on http://{host}:{port}/health");
+        var url = NodeHealth.Url(host, port, context.Access);
+        using var report = await NodeHealth.TryReadAsync(host, port, context.Access)
+            ?? throw new ClusterException($"{nodeId} does not answer on {url}");
         if (context.Json)
         {
             context.Out.WriteLine(JsonSerializer.Serialize(report.RootElement, JsonOutput.Options));
             return CliApp.Ok;
         }
-        var table = new Table().Title(Markup.Escape($"{nodeId} http://{host}:{port}/health")).AddColumns("field", "value");
+        var table = new Table().Title(Markup.Escape($"{nodeId} {url}")).AddColumns("field", "value");
         AddRows(table, "", report.RootElement);
         context.Console.Write(table);
         return CliApp.Ok;

@@ -1,5 +1,6 @@
 using System.Text;
 using PairDb.Client.Cli.Output;
+using PairDb.Client.Tooling.Security;
 using PairDb.Contracts.Errors;
 
 namespace PairDb.Client.Cli.Commands;
@@ -15,7 +16,7 @@ public static class KeyValueCommands
         command.ExpectAtMost(3);
         var options = WriteOptionsOf(command, allowTtl: true);
         var writeContext = ContextOf(command);
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var written = await client.PutAsync(tenant, key, value, writeContext, options);
         WriteWritten(context, "put", tenant, key, written);
         return CliApp.Ok;
@@ -27,7 +28,7 @@ public static class KeyValueCommands
         var (tenant, key) = (command.Positional(0, "TENANT"), command.Positional(1, "KEY"));
         command.ExpectAtMost(2);
         var options = new ReadOptions { Consistency = ConsistencyOf(command), R = (uint?)command.Int("--r", 1, 16) };
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var read = await client.GetAsync(tenant, key, options);
         if (!read.Found)
         {
@@ -73,7 +74,7 @@ public static class KeyValueCommands
         var (tenant, key) = (command.Positional(0, "TENANT"), command.Positional(1, "KEY"));
         command.ExpectAtMost(2);
         var options = WriteOptionsOf(command, allowTtl: false);
-        await using var client = Client(context);
+        await using var client = Client(context, tenant);
         var deleteContext = ContextOf(command);
         if (deleteContext.IsEmpty)
         {
@@ -90,7 +91,18 @@ public static class KeyValueCommands
         return CliApp.Ok;
     }
 
-    private static PairDbClient Client(CliContext context) => new(new PairDbClientOptions { Endpoint = context.CoordinatorEndpoint });
+    /// <summary>An SDK client for <paramref name="tenant"/>: TLS and the tenant's API key when the cluster is secure.</summary>
+    private static PairDbClient Client(CliContext context, string tenant)
+    {
+        var options = context.Access.ClientOptions(context.CoordinatorEndpoint, tenant);
+        if (context.Access.Secure && options.ApiKey is null)
+        {
+            // The call still goes out (the server decides), but the refusal alone would not say what to do.
+            context.Error.WriteLine($"warning: no API key for tenant '{tenant}' (no {ClusterAccess.ApiKeyVariable}, no {context.Access.Files!.TenantKeyPath(tenant)}): " +
+                $"create one with ./pairdb tenants create {tenant}");
+        }
+        return new PairDbClient(options);
+    }
 
     private static WriteOptions WriteOptionsOf(CommandLine command, bool allowTtl)
     {

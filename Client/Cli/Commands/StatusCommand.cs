@@ -2,6 +2,7 @@ using Grpc.Core;
 using PairDb.Client.Cli.Output;
 using PairDb.Client.Tooling;
 using PairDb.Client.Tooling.Cluster;
+using PairDb.Client.Tooling.Security;
 using PairDb.Contracts.Grpc;
 using Spectre.Console;
 
@@ -28,24 +29,25 @@ public static class StatusCommand
                 coordinatorError = ErrorReport.Describe(e);
             }
         }
-        var rows = await BuildRowsAsync(state, registered, coordinatorError is null);
+        var rows = await BuildRowsAsync(state, registered, coordinatorError is null, context.Access);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new
             {
                 data_directory = context.DataDirectory,
                 base_port = state.BasePort,
+                security = ClusterSecurityView.Of(context.Access, state),
                 coordinator = new
                 {
                     grpc_endpoint = $"127.0.0.1:{state.CoordinatorGrpcPort}",
-                    http_endpoint = $"http://127.0.0.1:{state.CoordinatorHttpPort}",
+                    http_endpoint = $"{context.Access.Scheme}://127.0.0.1:{state.CoordinatorHttpPort}",
                     pid = state.Coordinator?.Pid,
                     running = ProcessIdentity.IsRunning(state.Coordinator),
                     error = coordinatorError,
                 },
                 postgres = new
                 {
-                    connection_string = state.Postgres.ConnectionString,
+                    connection_string = ConnectionStrings.Redact(state.Postgres.ConnectionString),
                     managed = state.Postgres.Managed,
                     pid = state.Postgres.Process?.Pid,
                     running = state.Postgres.Managed ? ProcessIdentity.IsRunning(state.Postgres.Process) : (bool?)null,
@@ -58,7 +60,7 @@ public static class StatusCommand
         return CliApp.Ok;
     }
 
-    private static async Task<List<NodeRow>> BuildRowsAsync(ClusterState state, IReadOnlyList<StorageNodeInfo> registered, bool coordinatorAnswered)
+    private static async Task<List<NodeRow>> BuildRowsAsync(ClusterState state, IReadOnlyList<StorageNodeInfo> registered, bool coordinatorAnswered, ClusterAccess access)
     {
         var rows = new List<NodeRow>();
         foreach (var local in state.Nodes)
@@ -74,7 +76,7 @@ public static class StatusCommand
                 rows.Add(new NodeRow(info.NodeId, info.Host, (int)info.GrpcPort, (int)info.HttpPort, null, null, Formats.State(info.State), Formats.Status(info.Status), null));
             }
         }
-        var reads = rows.ConvertAll(r => NodeHealth.TryReadAsync(r.Host, r.HttpPort));
+        var reads = rows.ConvertAll(r => NodeHealth.TryReadAsync(r.Host, r.HttpPort, access));
         for (var i = 0; i < rows.Count; i++)
         {
             using var report = await reads[i];
@@ -88,10 +90,16 @@ public static class StatusCommand
         var console = context.Console;
         var processes = new Table().Title("processes").AddColumns("process", "pid", "running", "endpoints");
         processes.AddRow("postgres", Pid(state.Postgres.Process), state.Postgres.Managed ? YesNo(ProcessIdentity.IsRunning(state.Postgres.Process)) : "external",
-            Markup.Escape(state.Postgres.ConnectionString));
+            Markup.Escape(ConnectionStrings.Redact(state.Postgres.ConnectionString)));
         processes.AddRow("coordinator", Pid(state.Coordinator), YesNo(ProcessIdentity.IsRunning(state.Coordinator)),
-            $"gRPC 127.0.0.1:{state.CoordinatorGrpcPort}, HTTP http://127.0.0.1:{state.CoordinatorHttpPort}");
+            $"gRPC {context.Access.Scheme}://127.0.0.1:{state.CoordinatorGrpcPort}, HTTP {context.Access.Scheme}://127.0.0.1:{state.CoordinatorHttpPort}");
         console.Write(processes);
+        var security = new Table().Title("security").AddColumns("setting", "value");
+        foreach (var (setting, value) in ClusterSecurityView.Of(context.Access, state).Lines())
+        {
+            security.AddRow(setting, Markup.Escape(value));
+        }
+        console.Write(security);
         if (coordinatorError is not null)
         {
             context.Error.WriteLine($"warning: ListStorageNodes failed: {coordinatorError}");

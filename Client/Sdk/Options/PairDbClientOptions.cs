@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Polly.Telemetry;
 
 namespace PairDb.Client;
@@ -10,6 +11,27 @@ public sealed class PairDbClientOptions
     /// <c>https://</c> TLS. Default <c>http://127.0.0.1:8080</c> (the coordinator's default gRPC port).
     /// </summary>
     public Uri Endpoint { get; set; } = new("http://127.0.0.1:8080");
+
+    /// <summary>
+    /// The tenant API key (<c>pdb_..._...</c>, from <c>./pairdb tenants create</c>), sent as
+    /// <c>authorization: Bearer KEY</c> metadata on every call. A secure cluster refuses calls without it
+    /// (UNAUTHENTICATED, 1010) and calls for any other tenant (PERMISSION_DENIED, 1011). Default null: no
+    /// credential, for an insecure cluster.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// PEM file of the cluster CA (<c>DIR/tls/ca.crt</c> of a local cluster): an <c>https://</c>
+    /// <see cref="Endpoint"/> must present a certificate issued by it, and no other CA is trusted.
+    /// Default null: the machine's trust store.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>
+    /// Decides whether the server's TLS certificate is acceptable, instead of <see cref="CaCertificatePath"/>
+    /// or the machine's trust store. Default null.
+    /// </summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 
     /// <summary>
     /// Consistency used when a call names neither a level nor an explicit R/W.
@@ -63,6 +85,21 @@ public sealed class PairDbClientOptions
         if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"{nameof(Endpoint)} must be an absolute http:// or https:// URI (is '{Endpoint}')", nameof(Endpoint));
+        }
+
+        if (CaCertificatePath is not null && Endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"{nameof(CaCertificatePath)} needs an https:// {nameof(Endpoint)} (is '{Endpoint}')", nameof(CaCertificatePath));
+        }
+
+        if (CaCertificatePath is not null && !File.Exists(CaCertificatePath))
+        {
+            throw new ArgumentException($"{nameof(CaCertificatePath)} '{CaCertificatePath}' does not exist", nameof(CaCertificatePath));
+        }
+
+        if (ApiKey is not null && (ApiKey.Length == 0 || ApiKey.Any(char.IsWhiteSpace)))
+        {
+            throw new ArgumentException($"{nameof(ApiKey)} must be a non-empty key without whitespace", nameof(ApiKey));
         }
 
         if (!Enum.IsDefined(DefaultConsistency))

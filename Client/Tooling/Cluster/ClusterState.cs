@@ -24,6 +24,12 @@ public sealed class ClusterState
     /// <summary>The first port of the cluster's range; see <see cref="ClusterPorts"/>.</summary>
     public int BasePort { get; set; }
 
+    /// <summary>
+    /// True when the hosts run secure (TLS, authentication) with the files under <c>tls/</c>; false for
+    /// <c>up --insecure</c> (and clusters made before security existed). Chosen by the first <c>up</c>.
+    /// </summary>
+    public bool Secure { get; set; }
+
     public PostgresState Postgres { get; set; } = new();
 
     public ManagedProcess? Coordinator { get; set; }
@@ -60,13 +66,19 @@ public sealed class ClusterState
         }
     }
 
-    /// <summary>Writes the state file atomically (temp file, fsync, rename), so a crash never leaves half of it.</summary>
+    /// <summary>Writes the state file atomically (temp file, fsync, rename), so a crash never leaves half of it; readable by its owner only.</summary>
     public void Save(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner only: the connection string of an external server (PAIRDB_POSTGRES) may hold a password.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(temp, options))
         {
             JsonSerializer.Serialize(stream, this, Json);
             stream.Flush(flushToDisk: true);

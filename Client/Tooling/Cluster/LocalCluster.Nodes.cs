@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 
@@ -53,7 +52,7 @@ public sealed partial class LocalCluster
         using var held = ClusterLock.Acquire(DataDirectory);
         var state = RequireState();
         var node = RequireNode(state, nodeId);
-        using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
+        using var channel = Access(state).OperatorChannel(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         RemoveStorageNodeReply reply;
         try

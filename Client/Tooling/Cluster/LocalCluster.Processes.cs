@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using PairDb.Client.Tooling.Security;
 
 namespace PairDb.Client.Tooling.Cluster;
 
 public sealed partial class LocalCluster
 {
     private const string CoordinatorMarkerKey = "--PairDb:LocalCluster:DataDirectory=";
+
+    /// <summary>ConnectionStrings:Metadata as an environment variable (ASP.NET Core maps <c>__</c> to <c>:</c>).</summary>
+    private const string MetadataConnectionVariable = "ConnectionStrings__Metadata";
     private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(60);
 
     private async Task EnsurePostgresAsync(ClusterState state, UpResult result, CancellationToken cancellationToken)
@@ -44,6 +48,7 @@ public sealed partial class LocalCluster
         EnsurePortFree(state.CoordinatorHttpPort, "coordinator HTTP", state.BasePort);
         _options.Progress($"starting the coordinator on 127.0.0.1:{state.CoordinatorGrpcPort} (gRPC) and :{state.CoordinatorHttpPort} (HTTP)");
         var marker = CoordinatorMarkerKey + DataDirectory;
+        var access = Access(state);
         var spec = new HostSpec
         {
             Name = "coordinator",
@@ -54,10 +59,13 @@ public sealed partial class LocalCluster
                 "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                 $"--PairDb:Coordinator:GrpcPort={Invariant(state.CoordinatorGrpcPort)}",
                 $"--PairDb:Coordinator:HttpPort={Invariant(state.CoordinatorHttpPort)}",
-                $"--ConnectionStrings:Metadata={state.Postgres.ConnectionString}",
+                .. SecurityArguments(state, ClusterSecretFiles.CoordinatorHostId),
                 marker,
             ],
-            HealthUrl = new Uri($"http://127.0.0.1:{Invariant(state.CoordinatorHttpPort)}/health/live"),
+            // Not on the command line: every local user can read /proc/PID/cmdline, only we the environment.
+            Environment = new Dictionary<string, string> { [MetadataConnectionVariable] = state.Postgres.ConnectionString },
+            HealthUrl = new Uri(access.Url("127.0.0.1", state.CoordinatorHttpPort), "/health/live"),
+            TrustedCa = access.Ca,
             LogPath = Path.Combine(LogDirectory, "coordinator.log"),
             StartTimeout = HostStartTimeout,
         };
@@ -81,7 +89,7 @@ public sealed partial class LocalCluster
             EnsurePortFree(node.GrpcPort, $"{node.Id} gRPC", state.BasePort);
             EnsurePortFree(node.HttpPort, $"{node.Id} HTTP", state.BasePort);
             _options.Progress($"starting {node.Id} on 127.0.0.1:{node.GrpcPort} (gRPC) and :{node.HttpPort} (HTTP), data in {node.DataDirectory}");
-            starting.Add((node, StartNodeAsync(node, CoordinatorEndpoint(state), cancellationToken)));
+            starting.Add((node, StartNodeAsync(state, node, cancellationToken)));
         }
         var failures = new List<string>();
         foreach (var (node, start) in starting)
@@ -102,10 +110,11 @@ public sealed partial class LocalCluster
         }
     }
 
-    private async Task StartNodeAsync(NodeProcess node, Uri coordinator, CancellationToken cancellationToken)
+    private async Task StartNodeAsync(ClusterState state, NodeProcess node, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(node.DataDirectory);
         var marker = $"--PairDb:StorageNode:DataDirectory={node.DataDirectory}";
+        var access = Access(state);
         var spec = new HostSpec
         {
             Name = node.Id,
@@ -117,12 +126,14 @@ public sealed partial class LocalCluster
                 "--PairDb:StorageNode:ListenAddress=127.0.0.1",
                 $"--PairDb:StorageNode:GrpcPort={Invariant(node.GrpcPort)}",
                 $"--PairDb:StorageNode:HttpPort={Invariant(node.HttpPort)}",
-                // The local coordinator identifies itself with this id; it already validated each request.
-                "--PairDb:StorageNode:Validation:TrustedClients:0=pairdb-coordinator",
+                // Insecure: the local coordinator identifies itself with this id (it already validated each
+                // request). Secure: its member certificate is what makes it trusted, so the id is not passed.
+                .. state.Secure ? SecurityArguments(state, node.Id) : ["--PairDb:StorageNode:Validation:TrustedClients:0=pairdb-coordinator"],
                 // Where restore-from-replica asks for replica peers (runbook 2.3).
-                $"--PairDb:StorageNode:CoordinatorEndpoint={coordinator.AbsoluteUri.TrimEnd('/')}",
+                $"--PairDb:StorageNode:CoordinatorEndpoint={CoordinatorEndpoint(state).AbsoluteUri.TrimEnd('/')}",
             ],
-            HealthUrl = new Uri($"http://127.0.0.1:{Invariant(node.HttpPort)}/health/live"),
+            HealthUrl = new Uri(access.Url("127.0.0.1", node.HttpPort), "/health/live"),
+            TrustedCa = access.Ca,
             LogPath = Path.Combine(LogDirectory, node.Id + ".log"),
             WorkingDirectory = node.DataDirectory,
             StartTimeout = HostStartTimeout,

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 
@@ -10,20 +9,25 @@ public sealed partial class LocalCluster
     private static readonly TimeSpan UpPollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
+    // Registration writes the node and its bootstrap change in PostgreSQL; on a loaded machine (a parallel
+    // build, a test suite) that was seen to take 8-20 s, and a cancelled registration only has to be redone.
+    private static readonly TimeSpan RegistrationDeadline = TimeSpan.FromSeconds(60);
+
     /// <summary>The coordinator's gRPC endpoint in <paramref name="state"/>.</summary>
-    public static Uri CoordinatorEndpoint(ClusterState state) => new($"http://127.0.0.1:{state.CoordinatorGrpcPort}");
+    public static Uri CoordinatorEndpoint(ClusterState state) =>
+        new($"{(state.Secure ? Uri.UriSchemeHttps : Uri.UriSchemeHttp)}://127.0.0.1:{state.CoordinatorGrpcPort}");
 
     /// <summary>AddStorageNode for each node; idempotent on the coordinator's side for the same id, host and port.</summary>
     private async Task RegisterAsync(ClusterState state, IReadOnlyList<NodeProcess> nodes, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
+        using var channel = Access(state).OperatorChannel(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         foreach (var node in nodes)
         {
             var request = new AddStorageNodeRequest { NodeId = node.Id, Host = "127.0.0.1", Port = (uint)node.GrpcPort, HttpPort = (uint)node.HttpPort };
             try
             {
-                await coordinator.AddStorageNodeAsync(request, deadline: DateTime.UtcNow + CallDeadline, cancellationToken: cancellationToken);
+                await coordinator.AddStorageNodeAsync(request, deadline: DateTime.UtcNow + RegistrationDeadline, cancellationToken: cancellationToken);
             }
             catch (RpcException e)
             {
@@ -42,7 +46,7 @@ public sealed partial class LocalCluster
     private async Task WaitUntilUpAsync(ClusterState state, IReadOnlyList<NodeProcess> nodes, CancellationToken cancellationToken)
     {
         _options.Progress($"waiting for the coordinator to see {nodes.Count} node(s) UP and NORMAL");
-        using var channel = GrpcChannel.ForAddress(CoordinatorEndpoint(state));
+        using var channel = Access(state).OperatorChannel(CoordinatorEndpoint(state));
         var coordinator = new CoordinatorService.CoordinatorServiceClient(channel);
         var deadline = DateTime.UtcNow + _options.HealthyTimeout;
         using var ticks = new PeriodicTimer(UpPollInterval);

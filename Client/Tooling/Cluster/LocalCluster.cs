@@ -1,3 +1,5 @@
+using PairDb.Client.Tooling.Security;
+
 namespace PairDb.Client.Tooling.Cluster;
 
 /// <summary>
@@ -28,6 +30,9 @@ public sealed partial class LocalCluster
 
     public string NodeDirectory(string nodeId) => Path.Combine(DataDirectory, "nodes", nodeId);
 
+    /// <summary>The CA, certificates, operator token and tenant keys under the data directory.</summary>
+    public ClusterSecretFiles SecretFiles => new(DataDirectory);
+
     /// <summary>The recorded state, or null when <c>up</c> never ran here.</summary>
     public ClusterState? LoadState() => ClusterState.TryLoad(DataDirectory);
 
@@ -47,6 +52,7 @@ public sealed partial class LocalCluster
                 $"run `./pairdb down --data {DataDirectory}` and delete the directory to move it, or pick another --data");
         }
         AddMissingNodes(state, _options.Nodes ?? Math.Max(state.Nodes.Count, DefaultNodeCount));
+        EnsureSecurityFiles(state);
         var result = new UpResult(state);
 
         await EnsurePostgresAsync(state, result, cancellationToken);
@@ -64,6 +70,7 @@ public sealed partial class LocalCluster
         }
         await RegisterAsync(state, state.Nodes, cancellationToken);
         await WaitUntilUpAsync(state, state.Nodes, cancellationToken);
+        await EnsureFirstTenantKeyAsync(state, cancellationToken);
         return result;
     }
 
@@ -74,6 +81,7 @@ public sealed partial class LocalCluster
         return new ClusterState
         {
             BasePort = basePort,
+            Secure = !_options.Insecure,
             CoordinatorGrpcPort = ClusterPorts.CoordinatorGrpc(basePort),
             CoordinatorHttpPort = ClusterPorts.CoordinatorHttp(basePort),
             Postgres = new PostgresState

@@ -27,6 +27,13 @@ public sealed class LocalClusterOptions
     /// </summary>
     public string? ExternalPostgres { get; init; }
 
+    /// <summary>
+    /// <c>up --insecure</c>: a new cluster runs plaintext without authentication (no <c>tls/</c>, no
+    /// tokens). Default false: a new cluster is secure. An existing cluster keeps the mode it was made
+    /// with; asking an existing secure cluster for insecure fails.
+    /// </summary>
+    public bool Insecure { get; init; }
+
     /// <summary>How long every node may take to be seen UP by the coordinator. Default 90 seconds.</summary>
     public TimeSpan HealthyTimeout { get; init; } = TimeSpan.FromSeconds(90);
 

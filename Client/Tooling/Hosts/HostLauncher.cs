@@ -66,7 +66,7 @@ public static class HostLauncher
 
     private static async Task WaitHealthyAsync(HostSpec spec, HostProcess host, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = ProbeTimeout };
+        using var http = PairDbTransport.CreateHttpClient(spec.TrustedCa, bearerToken: null, ProbeTimeout);
         var stopwatch = Stopwatch.StartNew();
         using var ticks = new PeriodicTimer(ProbeInterval);
         var lastProbe = "no probe answered yet";

@@ -18,6 +18,12 @@ public sealed class HostSpec
     /// <summary>The URL that must answer 200 before the host counts as started.</summary>
     public required Uri HealthUrl { get; init; }
 
+    /// <summary>
+    /// The cluster CA when <see cref="HealthUrl"/> is https: the host's certificate must be issued by it.
+    /// Default null (plaintext, or the machine's trust store).
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TrustedCa { get; init; }
+
     /// <summary>The file that receives the host's stdout and stderr (appended to).</summary>
     public required string LogPath { get; init; }
 

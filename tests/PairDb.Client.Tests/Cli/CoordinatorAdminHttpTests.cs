@@ -59,7 +59,7 @@ public sealed class CoordinatorAdminHttpTests
     [Test]
     public async Task OperatorTokenFile_SentAsBearer()
     {
-        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "operator-secret-1");
+        PemFiles.WriteSecret(_directory.Combine("operator.token"), "operator-secret-1");
 
         var run = await RunAsync("tenants", "list");
 
@@ -70,7 +70,7 @@ public sealed class CoordinatorAdminHttpTests
     [Test]
     public async Task NodesDrain_GoesThroughTheSameHelper_SendsTheOperatorToken()
     {
-        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "operator-secret-2");
+        PemFiles.WriteSecret(_directory.Combine("operator.token"), "operator-secret-2");
 
         var run = await RunAsync("nodes", "drain", "storage-node-1");
 
@@ -92,7 +92,7 @@ public sealed class CoordinatorAdminHttpTests
     [Test]
     public async Task Refused_Exits1NamingTheErrorCode()
     {
-        PemFiles.WriteSecret(_directory.Combine(CoordinatorAdminHttp.OperatorTokenFile), "refused-token");
+        PemFiles.WriteSecret(_directory.Combine("operator.token"), "refused-token");
 
         var run = await RunAsync("tenants", "list");
 

@@ -5,9 +5,10 @@ using PairDb.Testing;
 namespace PairDb.Client.Tests.Cluster;
 
 /// <summary>
-/// <c>./pairdb up</c>, the commands against the cluster it starts, and <c>./pairdb down</c>, on one real
+/// <c>./pairdb up --insecure</c>, the commands against the cluster it starts, and <c>./pairdb down</c>, on one real
 /// cluster (PostgreSQL, a coordinator, three storage nodes as processes). The tests run in order: the
-/// last one takes the cluster down and checks that no process it started is left.
+/// last one takes the cluster down and checks that no process it started is left. The secure default is
+/// <see cref="SecureLocalClusterTests"/>.
 /// </summary>
 [NonParallelizable]
 public sealed class LocalClusterTests
@@ -26,7 +27,7 @@ public sealed class LocalClusterTests
         }
         _directory = TestDirectory.Create("local-cluster");
         _basePort = PortRange.FindFree();
-        var up = await RunAsync("up", "--base-port", _basePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var up = await RunAsync("up", "--insecure", "--base-port", _basePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(up.ExitCode, Is.EqualTo(0), up.ToString());
         TestContext.Progress.WriteLine($"./pairdb up (fresh data directory, built tree): {up.Elapsed.TotalSeconds:0.0} s");
     }
@@ -61,6 +62,27 @@ public sealed class LocalClusterTests
         Assert.That(root.GetProperty("coordinator").GetProperty("http_endpoint").GetString(), Is.EqualTo($"http://127.0.0.1:{_basePort + 2}"));
         Assert.That(root.GetProperty("postgres").GetProperty("connection_string").GetString(), Does.Contain($"Port={_basePort}"));
         Assert.That(root.GetProperty("postgres").GetProperty("running").GetBoolean(), Is.True);
+    }
+
+    [Test, Order(1)]
+    public async Task UpInsecure_WritesNoSecurityFiles_StatusSaysInsecure()
+    {
+        using var status = await StatusAsync();
+
+        Assert.That(Directory.Exists(_directory.Combine("tls")), Is.False, "no tls/ directory");
+        Assert.That(File.Exists(_directory.Combine("operator.token")), Is.False, "no operator token");
+        Assert.That(Directory.Exists(_directory.Combine("tenants")), Is.False, "no tenant keys");
+        Assert.That(status.RootElement.GetProperty("security").GetProperty("mode").GetString(), Is.EqualTo("insecure"));
+        Assert.That(File.ReadAllText(_directory.Combine("cluster.json")), Does.Contain("\"secure\": false"));
+    }
+
+    [Test, Order(1)]
+    public void UpInsecure_MetadataConnectionString_NotOnTheCoordinatorsCommandLine()
+    {
+        var state = PairDb.Client.Tooling.Cluster.ClusterState.TryLoad(_directory.Path)!;
+        var commandLine = File.ReadAllText($"/proc/{state.Coordinator!.Pid}/cmdline").Replace('\0', ' ');
+
+        Assert.That(commandLine, Does.Not.Contain("ConnectionStrings").And.Not.Contain(state.Postgres.ConnectionString));
     }
 
     [Test, Order(2)]

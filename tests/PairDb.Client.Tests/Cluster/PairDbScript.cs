@@ -14,7 +14,8 @@ internal static class PairDbScript
     private static string Configuration => typeof(PairDbScript).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "Configuration").Value!;
 
-    public static async Task<ScriptRun> RunAsync(IReadOnlyList<string> args, TimeSpan? timeout = null)
+    /// <param name="environment">Variables set for this run only, e.g. PAIRDB_API_KEY.</param>
+    public static async Task<ScriptRun> RunAsync(IReadOnlyList<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo("bash")
         {
@@ -34,6 +35,11 @@ internal static class PairDbScript
         // The cluster runs its own PostgreSQL, whatever this environment points at.
         startInfo.Environment.Remove("PAIRDB_POSTGRES");
         startInfo.Environment.Remove("PAIRDB_COORDINATOR");
+        startInfo.Environment.Remove("PAIRDB_API_KEY");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(startInfo)!;

@@ -16,6 +16,16 @@ internal static class ConfigurationKeys
     public const string CoordinatorGrpcPort = "PairDb__Coordinator__GrpcPort";
     public const string CoordinatorHttpPort = "PairDb__Coordinator__HttpPort";
 
+    public const string StorageNodeListenAddress = "PairDb__StorageNode__ListenAddress";
+    public const string CoordinatorListenAddress = "PairDb__Coordinator__ListenAddress";
+
+    /// <summary>PairDb:Security (README "Security"): file paths of a secure host, or the explicit opt-out.</summary>
+    public static readonly IReadOnlyList<string> Security =
+    [
+        "PairDb__Security__CertificatePath", "PairDb__Security__KeyPath", "PairDb__Security__CaPath",
+        "PairDb__Security__OperatorTokenPath", "PairDb__Security__Insecure",
+    ];
+
     /// <summary>Keys every storage node container must set.</summary>
     public static readonly IReadOnlyList<string> StorageNode =
         [StorageNodeId, StorageNodeDataDirectory, StorageNodeGrpcPort, StorageNodeHttpPort];

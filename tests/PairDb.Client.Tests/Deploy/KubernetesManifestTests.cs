@@ -42,7 +42,8 @@ public sealed class KubernetesManifestTests
     public void ConfigMap_HoldsOnlyKnownKeysWithTheDefaultPorts()
     {
         var data = Config.Map("data");
-        var known = ConfigurationKeys.StorageNode.Concat(ConfigurationKeys.Coordinator).ToHashSet();
+        var known = ConfigurationKeys.StorageNode.Concat(ConfigurationKeys.Coordinator).Concat(ConfigurationKeys.Security)
+            .Append(ConfigurationKeys.StorageNodeListenAddress).Append(ConfigurationKeys.CoordinatorListenAddress).ToHashSet();
 
         Assert.That(known, Is.SupersetOf(data.Keys()));
         Assert.That(ConfigPort(ConfigurationKeys.StorageNodeGrpcPort), Is.EqualTo(ConfigurationKeys.StorageNodeGrpcPortDefault));

@@ -21,6 +21,9 @@ internal sealed class FakeKeyValueBehavior
 
     public ConcurrentQueue<PutRequest> Puts { get; } = new();
 
+    /// <summary>The <c>authorization</c> metadata (or header) of every call and admin request, "" when absent, in order.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
     public ConcurrentQueue<GetRequest> Gets { get; } = new();
 
     public ConcurrentQueue<DeleteRequest> Deletes { get; } = new();
@@ -40,6 +43,7 @@ internal sealed class FakeKeyValueBehavior
         _calls.Clear();
         _standingFailure = null;
         Puts.Clear();
+        Authorizations.Clear();
         Gets.Clear();
         Deletes.Clear();
         GetReply = null;
@@ -68,6 +72,7 @@ internal sealed class FakeKeyValueBehavior
     public async Task EnterAsync(string method, ServerCallContext context)
     {
         _calls.AddOrUpdate(method, 1, static (_, n) => n + 1);
+        Authorizations.Enqueue(context.RequestHeaders.GetValue("authorization") ?? "");
         if (Hang)
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken).ConfigureAwait(false);
