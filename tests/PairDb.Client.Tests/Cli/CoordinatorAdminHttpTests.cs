@@ -10,10 +10,15 @@ using PairDb.Testing;
 
 namespace PairDb.Client.Tests.Cli;
 
-/// <summary>What every admin HTTP call of the CLI sends and how it reads refusals, against a recording fake admin API.</summary>
+/// <summary>
+/// What every admin HTTP call of the CLI sends and how it reads refusals, against a recording admin API
+/// served over TLS with a certificate from the cluster CA the data directory holds (a secure cluster).
+/// </summary>
 public sealed class CoordinatorAdminHttpTests
 {
+    private static readonly TimeSpan Year = TimeSpan.FromDays(365);
     private readonly ConcurrentQueue<string?> _authorizations = new();
+    private System.Security.Cryptography.X509Certificates.X509Certificate2 _ca = null!;
     private WebApplication _app = null!;
     private string _endpoint = null!;
     private TestDirectory _directory = null!;
@@ -21,10 +26,13 @@ public sealed class CoordinatorAdminHttpTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        _ca = CertificateAuthority.CreateCa("admin-http-test", Year);
+        var serverCertificate = CertificateAuthority.IssueMember(_ca, "coordinator", ["127.0.0.1"], Year);
         var builder = WebApplication.CreateSlimBuilder();
         var port = FreePort.Next();
-        _endpoint = $"http://127.0.0.1:{port}";
-        builder.WebHost.UseUrls(_endpoint);
+        _endpoint = $"https://127.0.0.1:{port}";
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port, listen => listen.UseHttps(serverCertificate)));
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapGet("/api/v1/tenants", (HttpRequest request) =>
@@ -44,12 +52,17 @@ public sealed class CoordinatorAdminHttpTests
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _app.DisposeAsync();
+    public async Task StopAsync()
+    {
+        await _app.DisposeAsync();
+        _ca.Dispose();
+    }
 
     [SetUp]
     public void CreateDirectory()
     {
         _directory = TestDirectory.Create();
+        PemFiles.Write(_ca, _directory.Combine("tls/ca.crt"), keyPath: null);
         _authorizations.Clear();
     }
 
