@@ -7,9 +7,12 @@ public sealed class ClusterBenchOptions
 {
     public const string Usage =
         "usage: pairdb bench cluster [--target HOST:PORT] [--threads N] [--records N] [--ops N] [--workload A|B|C|all]\n" +
-        "                            [--seed N]\n" +
+        "                            [--seed N] [--noisy-tenant REQUESTS_PER_SECOND [--noisy-threads N]]\n" +
         "  YCSB-style load through KeyValueService: Zipfian keys, 16-byte keys, 100-byte values.\n" +
-        "  Without --target it starts PostgreSQL, a coordinator and 3 storage nodes in a scratch directory.";
+        "  Without --target it starts PostgreSQL, a coordinator and 3 storage nodes in a scratch directory.\n" +
+        "  --noisy-tenant R: instead, tenant 'bench' runs workload A alone, then again while tenant 'noisy' (quota R\n" +
+        "  requests/s) sends as fast as --noisy-threads (default 32) can, ignoring RATE_LIMITED; prints bench's\n" +
+        "  p50/p99 both ways and the ratio (with --target, configure PairDb:Quotas:Tenants:noisy yourself).";
 
     /// <summary>A running coordinator's gRPC endpoint; null = start a scratch cluster.</summary>
     public string? Target { get; private set; }
@@ -23,6 +26,11 @@ public sealed class ClusterBenchOptions
     public IReadOnlyList<char> Workloads { get; private set; } = ['A', 'B', 'C'];
 
     public int Seed { get; private set; } = 20_261_126;
+
+    /// <summary>The noisy tenant's request-rate quota; null = the YCSB workloads.</summary>
+    public int? NoisyTenantRate { get; private set; }
+
+    public int NoisyThreads { get; private set; } = 32;
 
     public int KeySize => 16;
 
@@ -72,6 +80,8 @@ public sealed class ClusterBenchOptions
                 case "--records": options.Records = number; break;
                 case "--ops": options.Operations = number; break;
                 case "--seed": options.Seed = number; break;
+                case "--noisy-tenant": options.NoisyTenantRate = number; break;
+                case "--noisy-threads": options.NoisyThreads = number; break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;

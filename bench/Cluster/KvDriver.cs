@@ -17,17 +17,19 @@ namespace PairDb.Bench.Cluster;
 /// </summary>
 public sealed class KvDriver : IDisposable
 {
-    private const string Tenant = "bench";
+    public const string DefaultTenant = "bench";
     private const int Channels = 4;
+    private readonly string _tenant;
     private readonly GrpcChannel[] _channels;
     private readonly KeyValueService.KeyValueServiceClient[] _clients;
     private readonly ConcurrentDictionary<long, ByteString> _contexts = new();
     private readonly ClusterBenchOptions _options;
     private long _sequence;
 
-    public KvDriver(string target, ClusterBenchOptions options)
+    public KvDriver(string target, ClusterBenchOptions options, string tenant = DefaultTenant)
     {
         _options = options;
+        _tenant = tenant;
         _channels = new GrpcChannel[Channels];
         _clients = new KeyValueService.KeyValueServiceClient[Channels];
         for (var i = 0; i < Channels; i++)
@@ -103,7 +105,7 @@ public sealed class KvDriver : IDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var reply = await client.GetAsync(new GetRequest { TenantId = Tenant, Key = UnsafeByteOperations.UnsafeWrap(KeyMaker.Key(record)) });
+            var reply = await client.GetAsync(new GetRequest { TenantId = _tenant, Key = UnsafeByteOperations.UnsafeWrap(KeyMaker.Key(record)) });
             stats.Reads.Record(Stopwatch.GetTimestamp() - started);
             _contexts[record] = reply.Context;
         }
@@ -123,7 +125,7 @@ public sealed class KvDriver : IDisposable
     {
         var request = new PutRequest
         {
-            TenantId = Tenant,
+            TenantId = _tenant,
             Key = UnsafeByteOperations.UnsafeWrap(KeyMaker.Key(record)),
             Value = UnsafeByteOperations.UnsafeWrap(KeyMaker.Value(Interlocked.Increment(ref _sequence), _options.ValueSize)),
             Context = _contexts.TryGetValue(record, out var context) ? context : ByteString.Empty,
