@@ -28,11 +28,7 @@ public sealed class TenantQuotas
             });
         }
         _overrides = overrides.ToFrozenDictionary(StringComparer.Ordinal);
-        AnyStoredBytesQuota = _default.StoredBytes > 0 || overrides.Values.Any(q => q.StoredBytes > 0);
     }
-
-    /// <summary>Whether some tenant has a stored-bytes quota (otherwise no put needs the usage figures).</summary>
-    public bool AnyStoredBytesQuota { get; }
 
     public TenantQuota Of(string tenant) => _overrides.GetValueOrDefault(tenant, _default);
 

@@ -8,12 +8,11 @@ namespace PairDb.Coordinator.Tests.Tenants.Quotas;
 public sealed class QuotaOptionsTests
 {
     [Test]
-    public void Of_NothingConfigured_GenerousDefaultsAndNoStoredBytesQuota()
+    public void Of_NothingConfigured_GenerousRatesAndNoStoredBytesQuota()
     {
         var quotas = new TenantQuotas(MsOptions.Create(new QuotaOptions()));
 
         Assert.That(quotas.Of("anyone"), Is.EqualTo(new TenantQuota(5000, 5000, 64 * 1024 * 1024, 0)));
-        Assert.That(quotas.AnyStoredBytesQuota, Is.False);
     }
 
     [Test]
@@ -35,7 +34,6 @@ public sealed class QuotaOptionsTests
             Assert.That(quotas.Of("noisy"), Is.EqualTo(new TenantQuota(10, 10, 64 * 1024 * 1024, 1_000_000)),
                 "a rate override without a burst gets one second of its own rate");
             Assert.That(quotas.Of("big"), Is.EqualTo(new TenantQuota(1000, 1500, 1024 * 1024, 0)), "0 = unlimited overrides the default quota");
-            Assert.That(quotas.AnyStoredBytesQuota, Is.True);
         });
     }
 
