@@ -34,7 +34,9 @@ switch (args[0])
             return 2;
         }
 
-        return await new ClusterBenchmark(clusterOptions, Console.Out).RunAsync();
+        return clusterOptions.NoisyTenantRate is null
+            ? await new ClusterBenchmark(clusterOptions, Console.Out).RunAsync()
+            : await new NoisyTenantBenchmark(clusterOptions, Console.Out).RunAsync();
     case "topology":
         return await TopologySuite.RunAsync(args.AsSpan(1).ToArray());
     default:

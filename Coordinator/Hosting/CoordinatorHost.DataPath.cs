@@ -7,6 +7,7 @@ using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Replication.Hints;
 using PairDb.Coordinator.Telemetry;
 using PairDb.Coordinator.Tenants;
+using PairDb.Coordinator.Tenants.Quotas;
 
 namespace PairDb.Coordinator.Hosting;
 
@@ -22,6 +23,14 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
         services.AddSingleton<OverloadMetrics>();
         services.AddSingleton<InFlightLimiter>();
+        services.AddOptions<QuotaOptions>().Bind(configuration.GetSection(QuotaOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>();
+        services.AddSingleton<QuotaMetrics>();
+        services.AddSingleton<TenantQuotas>();
+        services.AddSingleton<TenantRateLimiter>();
+        services.AddSingleton<TenantStoredBytes>();
+        services.AddSingleton<TenantQuotaAdmission>();
+        services.AddHostedService<TenantUsagePoller>();
         services.AddSingleton<NodePipelineRegistry>();
         services.AddSingleton<ReplicaClients>();
         services.AddSingleton<ReplicaPlacement>();

@@ -21,6 +21,8 @@ public static partial class CoordinatorHost
         LogHintOptions(logger, hints.ReplayInterval, hints.ReplayBatchSize, hints.ReplayRatePerSecond, hints.MaxReplayAttempts,
             hints.Ttl, hints.CleanupInterval, hints.MaxHintsPerNode);
         LogTenantOptions(logger, services.GetRequiredService<Tenants.TenantConflictModes>().Describe());
+        var quotas = services.GetRequiredService<IOptions<QuotaOptions>>().Value;
+        LogQuotaOptions(logger, services.GetRequiredService<Tenants.Quotas.TenantQuotas>().Describe(), quotas.StoredBytesRefreshInterval, quotas.IdleEviction);
         var admission = services.GetRequiredService<IOptions<AdmissionOptions>>().Value;
         LogOverloadLimits(logger, admission.MaxInFlightRequests, admission.MaxInFlightBytes, replication.QueueCapacity,
             replication.MaxBatchSize, replication.BatchConcurrency, hints.MaxQueuedHints, hints.MaxQueuedHintBytes);
@@ -29,6 +31,10 @@ public static partial class CoordinatorHost
     [LoggerMessage(EventId = 9, Level = LogLevel.Information,
         Message = "Overload limits max_in_flight_requests={MaxInFlightRequests} max_in_flight_bytes={MaxInFlightBytes} replica_queue_capacity={QueueCapacity} max_batch_size={MaxBatchSize} batch_concurrency={BatchConcurrency} max_queued_hints={MaxQueuedHints} max_queued_hint_bytes={MaxQueuedHintBytes}")]
     private static partial void LogOverloadLimits(ILogger logger, int maxInFlightRequests, long maxInFlightBytes, int queueCapacity, int maxBatchSize, int batchConcurrency, int maxQueuedHints, long maxQueuedHintBytes);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information,
+        Message = "Quota options {Quotas} stored_bytes_refresh_interval={RefreshInterval} idle_eviction={IdleEviction}")]
+    private static partial void LogQuotaOptions(ILogger logger, string quotas, TimeSpan refreshInterval, TimeSpan idleEviction);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Tenant options conflict_modes={ConflictModes}")]
     private static partial void LogTenantOptions(ILogger logger, string conflictModes);

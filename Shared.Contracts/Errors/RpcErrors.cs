@@ -14,13 +14,39 @@ namespace PairDb.Contracts.Errors;
 public static class RpcErrors
 {
     public static RpcException ToRpcException(this PairDbException exception) =>
-        ToRpcException(exception.Code, exception.Message);
+        exception is RateLimitedException limited
+            ? ToRpcException(exception.Code, exception.Message, RateLimitedException.RetryAfterMetadataKey, limited.RetryAfterMs.ToString(CultureInfo.InvariantCulture))
+            : ToRpcException(exception.Code, exception.Message);
 
-    public static RpcException ToRpcException(ErrorCode code, string message)
+    public static RpcException ToRpcException(ErrorCode code, string message) => ToRpcException(code, message, null, null);
+
+    /// <summary>The advised retry delay of a RATE_LIMITED failure (ErrorInfo metadata); null when it carries none.</summary>
+    public static TimeSpan? TryGetRetryAfter(RpcException exception)
+    {
+        try
+        {
+            var errorInfo = exception.GetRpcStatus()?.GetDetail<ErrorInfo>();
+            return errorInfo is not null
+                && errorInfo.Metadata.TryGetValue(RateLimitedException.RetryAfterMetadataKey, out var text)
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                ? TimeSpan.FromMilliseconds(ms)
+                : null;
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    private static RpcException ToRpcException(ErrorCode code, string message, string? extraKey, string? extraValue)
     {
         var info = ErrorCodes.Get(code);
         var errorInfo = new ErrorInfo { Reason = info.Name, Domain = ErrorCodes.Domain };
         errorInfo.Metadata.Add(ErrorCodes.CodeMetadataKey, info.CodeText);
+        if (extraKey is not null)
+        {
+            errorInfo.Metadata.Add(extraKey, extraValue);
+        }
         var status = new Google.Rpc.Status
         {
             Code = (int)info.StatusCode,

@@ -8,10 +8,14 @@ public sealed class ClusterBenchOptions
     public const string Usage =
         "usage: pairdb bench cluster [--target HOST:PORT] [--threads N] [--records N] [--ops N] [--workload A|B|C|all]\n" +
         "                            [--seed N] [--security insecure|secure|both | --secure]\n" +
+        "                            [--noisy-tenant REQUESTS_PER_SECOND [--noisy-threads N]]\n" +
         "  YCSB-style load through KeyValueService: Zipfian keys, 16-byte keys, 100-byte values.\n" +
         "  Without --target it starts PostgreSQL, a coordinator and 3 storage nodes in a scratch directory:\n" +
         "  insecure (plaintext, no authentication; the default), secure (TLS everywhere, a tenant API key on\n" +
-        "  every call; --secure), or both one after the other with the secure/insecure ratio of every figure.";
+        "  every call; --secure), or both one after the other with the secure/insecure ratio of every figure.\n" +
+        "  --noisy-tenant R: instead, tenant 'bench' runs workload A alone, then again while tenant 'noisy' (quota R\n" +
+        "  requests/s) sends as fast as --noisy-threads (default 32) can, ignoring RATE_LIMITED; prints bench's\n" +
+        "  p50/p99 both ways and the ratio (with --target, configure PairDb:Quotas:Tenants:noisy yourself).";
 
     /// <summary>A running coordinator's gRPC endpoint; null = start a scratch cluster.</summary>
     public string? Target { get; private set; }
@@ -28,6 +32,11 @@ public sealed class ClusterBenchOptions
 
     /// <summary>The scratch clusters to run, in order: insecure, secure, or both (then compared).</summary>
     public IReadOnlyList<bool> SecureRuns { get; private set; } = [false];
+
+    /// <summary>The noisy tenant's request-rate quota; null = the YCSB workloads.</summary>
+    public int? NoisyTenantRate { get; private set; }
+
+    public int NoisyThreads { get; private set; } = 32;
 
     public int KeySize => 16;
 
@@ -92,6 +101,8 @@ public sealed class ClusterBenchOptions
                 case "--records": options.Records = number; break;
                 case "--ops": options.Operations = number; break;
                 case "--seed": options.Seed = number; break;
+                case "--noisy-tenant": options.NoisyTenantRate = number; break;
+                case "--noisy-threads": options.NoisyThreads = number; break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;

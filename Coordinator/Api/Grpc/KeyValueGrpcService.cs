@@ -16,7 +16,8 @@ namespace PairDb.Coordinator.Api.Grpc;
 /// <summary>
 /// pairdb.KeyValueService: validates, resolves the tenant and the quorum, then runs the quorum
 /// path. Every request first passes the <see cref="InFlightLimiter"/>: not started once its deadline
-/// passed, refused while the coordinator serves its limit. Every failure leaves as an RpcException carrying
+/// passed, refused while the coordinator serves its limit; then, once valid, each request or batch item
+/// passes its tenant's quotas (<see cref="TenantQuotaAdmission"/>) before any replica is called. Every failure leaves as an RpcException carrying
 /// the pairdb ErrorInfo: a PairDbException here, anything else through the host's error interceptor (INTERNAL).
 /// </summary>
 public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
@@ -26,6 +27,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly RequestValidator _validator;
     private readonly ReplicationMetrics _metrics;
     private readonly InFlightLimiter _limiter;
+    private readonly TenantQuotaAdmission _quotas;
     private readonly TimeProvider _time;
     private readonly TenantConflictModes _conflictModes;
     private readonly ILogger<KeyValueGrpcService> _logger;
@@ -36,9 +38,10 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
         IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, InFlightLimiter limiter, TimeProvider time,
-        TenantConflictModes conflictModes, ILogger<KeyValueGrpcService> logger)
+        TenantConflictModes conflictModes, TenantQuotaAdmission quotas, ILogger<KeyValueGrpcService> logger)
     {
         _limiter = limiter;
+        _quotas = quotas;
         _logger = logger;
         _writer = writer;
         _reader = reader;
@@ -97,6 +100,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         var validation = _validator.ValidateWrite(tenant, request.Key.Span, request.Value.Span, request.Context.Span, call.Trusted);
         _metrics.Validated(validationStart);
         validation.ThrowIfInvalid();
+        _quotas.AdmitPut(tenant, request.Key.Length + request.Value.Length, "put");
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var expiresAt = request.HasTtlSeconds && request.TtlSeconds > 0
             ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
@@ -114,6 +118,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         var validation = _validator.ValidateDelete(tenant, request.Key.Span, request.Context.Span, call.Trusted);
         _metrics.Validated(validationStart);
         validation.ThrowIfInvalid();
+        _quotas.AdmitReadOrDelete(tenant, request.Key.Length, "delete");
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var versions = await _writer.WriteAsync(
             new WriteCommand(tenant, request.Key, ByteString.Empty, Tombstone: true, request.Context, 0) { ConflictMode = _conflictModes.ModeOf(tenant), Deadline = call.Deadline },
@@ -128,6 +133,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         var validation = _validator.ValidateRead(tenant, request.Key.Span, call.Trusted);
         _metrics.Validated(validationStart);
         validation.ThrowIfInvalid();
+        _quotas.AdmitReadOrDelete(tenant, request.Key.Length, "get");
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
         var set = await _reader.ReadAsync(tenant, request.Key, r, call.Deadline, cancellationToken);
         var answered = _conflictModes.ModeOf(tenant) == ConflictMode.LastWriterWins ? LastWriterWins.Resolve(set) : set;

@@ -43,6 +43,7 @@ public static class StorageNodeServices
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<KeyLocks>();
+        services.AddSingleton<TenantUsageScanner>();
         services.AddSingleton(sp => NodeIdentity.Open(
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
             sp.GetRequiredService<IOptions<NodeOptions>>().Value.NodeId,

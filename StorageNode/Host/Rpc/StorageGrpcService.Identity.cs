@@ -24,4 +24,16 @@ public sealed partial class StorageGrpcService
 
         return Task.FromResult(reply);
     }
+
+    public override async Task<GetTenantUsageReply> GetTenantUsage(GetTenantUsageRequest request, ServerCallContext context)
+    {
+        var usage = await _tenantUsage.GetAsync().WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        var reply = new GetTenantUsageReply { ScannedAtUnixMs = usage.ScannedAt.ToUnixTimeMilliseconds() };
+        foreach (var (tenant, (bytes, keys)) in usage.Tenants)
+        {
+            reply.Tenants.Add(new TenantUsage { TenantId = tenant, StoredBytes = bytes, Keys = keys });
+        }
+
+        return reply;
+    }
 }

@@ -30,6 +30,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
     private readonly string _clientIdHeader;
     private readonly ILogger<StorageGrpcService> _logger;
     private readonly StreamingServices _streaming;
+    private readonly TenantUsageScanner _tenantUsage;
 
     public StorageGrpcService(
         VersionedStore store,
@@ -39,6 +40,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         IOptions<ValidationOptions> validation,
         IOptions<NodeOptions> node,
         StreamingServices streaming,
+        TenantUsageScanner tenantUsage,
         ILogger<StorageGrpcService> logger)
     {
         _store = store;
@@ -49,6 +51,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         _clientIdHeader = node.Value.ClientIdHeader;
         _logger = logger;
         _streaming = streaming;
+        _tenantUsage = tenantUsage;
     }
 
     private CallContext Call(ServerCallContext context) => CallContext.From(context, _clientIdHeader, _validation);

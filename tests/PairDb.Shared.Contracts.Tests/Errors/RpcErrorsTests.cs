@@ -112,4 +112,18 @@ public class RpcErrorsTests
 
         Assert.That(error.ToPairDbError().Code, Is.EqualTo(ErrorCode.Timeout));
     }
+
+    [Test]
+    public void ToRpcException_RateLimited_ErrorInfoCarriesTheRetryAfterInMilliseconds()
+    {
+        var rpc = new RateLimitedException(TimeSpan.FromMilliseconds(12.3), "slow down").ToRpcException();
+
+        var info = Google.Rpc.Status.Parser.ParseFrom(rpc.Trailers.Get("grpc-status-details-bin")!.ValueBytes).GetDetail<ErrorInfo>()!;
+
+        Assert.That(rpc.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+        Assert.That(info.Metadata["code"], Is.EqualTo("2007"));
+        Assert.That(info.Metadata[RateLimitedException.RetryAfterMetadataKey], Is.EqualTo("13"), "rounded up to whole milliseconds");
+        Assert.That(RpcErrors.TryGetRetryAfter(rpc), Is.EqualTo(TimeSpan.FromMilliseconds(13)));
+        Assert.That(RpcErrors.TryGetRetryAfter(RpcErrors.ToRpcException(ErrorCode.Overloaded, "x")), Is.Null);
+    }
 }
