@@ -5,6 +5,13 @@ namespace PairDb.Hosting.Security;
 /// <summary>What handlers ask of the authenticated caller.</summary>
 public static class CallerIdentity
 {
+    /// <summary>The authentication type of the everyone-is-everything principal of an insecure host.</summary>
+    public const string InsecureAuthenticationType = "insecure";
+
+    /// <summary>True on an insecure host, where the caller was not authenticated and holds every role.</summary>
+    public static bool IsUnauthenticatedEveryone(this ClaimsPrincipal caller) =>
+        caller.Identity?.AuthenticationType == InsecureAuthenticationType;
+
     /// <summary>A cluster member (or anyone, on an insecure host).</summary>
     public static bool IsMember(this ClaimsPrincipal caller) => caller.IsInRole(PairDbRoles.Member);
 

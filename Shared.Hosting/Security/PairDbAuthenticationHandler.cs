@@ -29,7 +29,7 @@ public sealed class PairDbAuthenticationHandler(
     private static readonly AuthenticationTicket Everyone = new(
         new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Role, PairDbRoles.Member), new Claim(ClaimTypes.Role, PairDbRoles.Operator), new Claim(ClaimTypes.Role, PairDbRoles.Tenant)],
-            "insecure", ClaimTypes.Name, ClaimTypes.Role)),
+            CallerIdentity.InsecureAuthenticationType, ClaimTypes.Name, ClaimTypes.Role)),
         SchemeName);
 
     private readonly ITenantKeyVerifier? _tenantKeys = tenantKeys.FirstOrDefault();
