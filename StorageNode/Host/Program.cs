@@ -87,25 +87,7 @@ while (true)
         ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
     });
     app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
-    // Who may call what (security contract): the internal plane is members only, the admin API operators only.
-    app.MapGrpcService<StorageGrpcService>().RequireAuthorization(PairDbPolicies.Member);
-    app.MapGrpcReflectionService().RequireAuthorization(PairDbPolicies.Operator);
-    app.MapGrpcHealthChecksService().RequireAuthorization(PairDbPolicies.Anonymous);
-    HealthEndpoints.Map(app);
-    app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(PairDbPolicies.OperatorOrMember);
-    var api = app.MapGroup("/api/v1").RequireAuthorization(PairDbPolicies.Operator);
-    api.MapPrometheusScrapingEndpoint("/metrics");
-    MaintenanceEndpoints.Map(api);
-    DiskEndpoints.Map(api);
-    CommitLogEndpoints.Map(api);
-    StorageEndpoints.Map(api);
-    IntegrityEndpoints.Map(api);
-    IntegrityScanEndpoints.Map(api);
-    CompactionEndpoints.Map(api);
-    CacheEndpoints.Map(api);
-    DataEndpoints.Map(api);
-    RecoveryEndpoints.Map(api);
-    IdentityEndpoints.Map(api);
+    NodeEndpoints.Map(app);
 
     app.Lifetime.ApplicationStarted.Register(() =>
     {
