@@ -39,8 +39,9 @@ public static partial class CoordinatorHost
         ConfigureDataPath(builder.Services, builder.Configuration);
         ConfigureTopology(builder.Services, builder.Configuration);
         var app = builder.Build();
-        app.MapGrpcService<CoordinatorGrpcService>();
-        app.MapGrpcService<KeyValueGrpcService>();
+        // Who may call each method: attributes on the services (operators, members, tenants); deny by default.
+        app.MapGrpcService<CoordinatorGrpcService>().AllowUnimplementedAnonymously();
+        app.MapGrpcService<KeyValueGrpcService>().AllowUnimplementedAnonymously();
         app.MapGrpcReflectionService().RequireAuthorization(PairDbPolicies.Operator);
         app.MapGrpcHealthChecksService().RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapNodeEndpoints();
