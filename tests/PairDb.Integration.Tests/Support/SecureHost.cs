@@ -54,7 +54,7 @@ internal sealed class SecureHost : IAsyncDisposable
                 using var response = await http.GetAsync(liveUrl);
                 return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }
