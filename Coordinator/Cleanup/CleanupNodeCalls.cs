@@ -61,7 +61,7 @@ public sealed class CleanupNodeCalls(NodeChannelPool channels, IOptions<Replicat
     private Lease Open(RingNode node, bool registered) =>
         registered
             ? new Lease(new StorageService.StorageServiceClient(channels.Get(node)), null)
-            : Lease.Transient(GrpcChannel.ForAddress(node.GrpcAddress));
+            : Lease.Transient(channels.Open(node.GrpcAddress));
 
     private readonly struct Lease(StorageService.StorageServiceClient client, GrpcChannel? owned) : IDisposable
     {

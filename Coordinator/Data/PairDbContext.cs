@@ -46,6 +46,7 @@ public sealed class PairDbContext : DbContext
         node.Property(n => n.Host).HasColumnName("host").HasMaxLength(255);
         node.Property(n => n.GrpcPort).HasColumnName("grpc_port");
         node.Property(n => n.HttpPort).HasColumnName("http_port");
+        node.Property(n => n.Scheme).HasColumnName("scheme").HasColumnType("text").HasDefaultValue("http");
         node.Property(n => n.VirtualNodes).HasColumnName("virtual_nodes");
         node.Property(n => n.Tokens).HasColumnName("tokens").HasColumnType("bigint[]");
         node.Property(n => n.State).HasColumnName("state").HasMaxLength(32);

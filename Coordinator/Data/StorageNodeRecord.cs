@@ -18,6 +18,9 @@ public sealed class StorageNodeRecord
 
     public int VirtualNodes { get; set; }
 
+    /// <summary>How the node's ports are dialled: <c>http</c>, or <c>https</c> when the cluster is secure (TLS with member certificates).</summary>
+    public string Scheme { get; set; } = "http";
+
     /// <summary>
     /// The node's ring tokens, chosen once when it registers (<see cref="Ring.TokenAllocator"/>) and
     /// never recomputed, so every coordinator builds the same ring from the rows. Stored as bigint:

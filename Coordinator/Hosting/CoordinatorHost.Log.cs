@@ -11,6 +11,7 @@ public static partial class CoordinatorHost
         var ring = services.GetRequiredService<IOptions<RingOptions>>().Value;
         var probe = services.GetRequiredService<IOptions<HealthProbeOptions>>().Value;
         LogHostOptions(logger, host.ListenAddress, host.GrpcPort, host.HttpPort);
+        PairDb.Hosting.Security.SecurityLog.Mode(logger, services.GetRequiredService<PairDb.Hosting.Security.HostSecurity>(), host.ListenAddress, host.GrpcPort, host.HttpPort);
         LogRingOptions(logger, ring.ReplicationFactor, ring.DefaultVirtualNodes, ring.MaxVirtualNodes, ring.RefreshInterval);
         LogProbeOptions(logger, probe.Interval, probe.Timeout, probe.FailureThreshold);
         LogMetadataOptions(logger, metadata.Redacted());

@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using PairDb.Contracts.Validation;
 using PairDb.Hosting;
 using PairDb.Hosting.Grpc;
+using PairDb.Hosting.Security;
 using PairDb.Coordinator.Api.Grpc;
 using PairDb.Coordinator.Api.Http;
 using PairDb.Coordinator.Data;
@@ -30,24 +31,26 @@ public static partial class CoordinatorHost
 
     public static WebApplication Build(string[] args)
     {
-        var configArgs = Array.FindAll(args, a => a != MigrateSwitch);
+        var configArgs = SecurityServices.MapInsecureSwitch(Array.FindAll(args, a => a != MigrateSwitch));
         var builder = WebApplication.CreateBuilder(configArgs);
         ConfigureOptions(builder);
-        ConfigureKestrel(builder);
+        var security = ConfigureKestrel(builder);
+        builder.Services.AddPairDbSecurity(security, (context, status, code, message) => HttpErrors.Error(status, code, message).ExecuteAsync(context));
         ConfigureServices(builder.Services);
         ConfigureDataPath(builder.Services, builder.Configuration);
         ConfigureTopology(builder.Services, builder.Configuration);
         builder.Services.AddTenantApiKeys(builder.Configuration);
         var app = builder.Build();
-        app.MapGrpcService<CoordinatorGrpcService>();
-        app.MapGrpcService<KeyValueGrpcService>();
-        app.MapGrpcReflectionService();
-        app.MapGrpcHealthChecksService();
+        // Who may call each method: attributes on the services (operators, members, tenants); deny by default.
+        app.MapGrpcService<CoordinatorGrpcService>().AllowUnimplementedAnonymously();
+        app.MapGrpcService<KeyValueGrpcService>().AllowUnimplementedAnonymously();
+        app.MapGrpcReflectionService().RequireAuthorization(PairDbPolicies.Operator);
+        app.MapGrpcHealthChecksService().RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapNodeEndpoints();
         app.MapRebalanceEndpoints();
         app.MapTenantEndpoints();
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(PairDbPolicies.OperatorOrMember);
         return app;
     }
 
@@ -112,9 +115,9 @@ public static partial class CoordinatorHost
     /// Two ports (DESIGN.md 7), each serving both gRPC and the HTTP admin API, told apart by the
     /// connection's first bytes: the runbook reaches the coordinator's admin API with curl on the same
     /// port 8080 it uses for grpcurl. The ports are needed before the container exists, so they are
-    /// read and validated here.
+    /// read and validated here, and so is the security mode (TLS on both ports, or cleartext).
     /// </summary>
-    private static void ConfigureKestrel(WebApplicationBuilder builder)
+    private static HostSecurity ConfigureKestrel(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(CoordinatorHostOptions.Section).Get<CoordinatorHostOptions>() ?? new CoordinatorHostOptions();
         var result = new CoordinatorHostOptionsValidator().Validate(null, options);
@@ -122,12 +125,14 @@ public static partial class CoordinatorHost
         {
             throw new OptionsValidationException(CoordinatorHostOptions.Section, typeof(CoordinatorHostOptions), result.Failures);
         }
+        var security = HostSecurity.Resolve(SecurityServices.ReadOptions(builder.Configuration), options.ListenAddress);
         var address = IPAddress.Parse(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, options.GrpcPort, listen => listen.UseHttp1AndCleartextHttp2());
-            kestrel.Listen(address, options.HttpPort, listen => listen.UseHttp1AndCleartextHttp2());
+            kestrel.Listen(address, options.GrpcPort, listen => listen.UseHostSecurity(security, HttpProtocols.Http1AndHttp2));
+            kestrel.Listen(address, options.HttpPort, listen => listen.UseHostSecurity(security, HttpProtocols.Http1AndHttp2));
         });
+        return security;
     }
 
     private static void ConfigureServices(IServiceCollection services)

@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Ring;
+using PairDb.Hosting.Security;
 
 namespace PairDb.Coordinator.Nodes;
 
@@ -16,10 +17,12 @@ public sealed class NodeChannelPool : IDisposable
     private readonly ConcurrentDictionary<string, Entry> _channels = new(StringComparer.Ordinal);
 
     private readonly int _maxMessageBytes;
+    private readonly HostSecurity _security;
 
-    public NodeChannelPool(RingProvider rings, IOptions<ValidationOptions> validation)
+    public NodeChannelPool(RingProvider rings, IOptions<ValidationOptions> validation, HostSecurity security)
     {
         _maxMessageBytes = validation.Value.MaxMessageBytes;
+        _security = security;
         rings.Changed += Prune;
     }
 
@@ -31,7 +34,7 @@ public sealed class NodeChannelPool : IDisposable
         {
             return entry.Channel;
         }
-        var created = new Entry(address, Create(address, _maxMessageBytes));
+        var created = new Entry(address, Open(address));
         var winner = _channels.AddOrUpdate(node.NodeId, created, (_, existing) => existing.Address == address ? existing : created);
         if (!ReferenceEquals(winner, created))
         {
@@ -54,23 +57,25 @@ public sealed class NodeChannelPool : IDisposable
     }
 
     /// <summary>
-    /// Message limits are the cluster's one budget (<see cref="ValidationOptions.MaxMessageBytes"/>), not gRPC's
-    /// 4 MB receive default: a key's siblings that a node stored must also reach the coordinator.
+    /// A new channel to <paramref name="address"/>, outside the pool (the caller disposes it). It presents the member
+    /// certificate and trusts only the cluster CA when the coordinator is secure. Message limits are the cluster's one
+    /// budget (<see cref="ValidationOptions.MaxMessageBytes"/>), not gRPC's 4 MB receive default: a key's siblings
+    /// that a node stored must also reach the coordinator.
     /// </summary>
-    private static GrpcChannel Create(Uri address, int maxMessageBytes) =>
+    public GrpcChannel Open(Uri address) =>
         GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            MaxReceiveMessageSize = maxMessageBytes,
-            MaxSendMessageSize = maxMessageBytes,
-            HttpHandler = new SocketsHttpHandler
+            MaxReceiveMessageSize = _maxMessageBytes,
+            MaxSendMessageSize = _maxMessageBytes,
+            HttpHandler = MemberHttp.CreateHandler(_security, handler =>
             {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-                ConnectTimeout = TimeSpan.FromSeconds(2),
-            },
+                handler.EnableMultipleHttp2Connections = true;
+                handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+                handler.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
+                handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
+                handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+                handler.ConnectTimeout = TimeSpan.FromSeconds(2);
+            }),
             // The channel owns its handler: disposing the channel closes its connections.
             DisposeHttpClient = true,
         });

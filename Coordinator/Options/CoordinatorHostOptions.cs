@@ -8,10 +8,13 @@ public sealed class CoordinatorHostOptions
 {
     public const string Section = "PairDb:Coordinator";
 
-    /// <summary>Address both ports bind to. Default <c>0.0.0.0</c>.</summary>
-    public string ListenAddress { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// Address both ports bind to. Default <c>127.0.0.1</c>: any other address needs TLS (<c>PairDb:Security</c>)
+    /// or <c>--insecure</c>.
+    /// </summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>gRPC (HTTP/2 cleartext): CoordinatorService, reflection, grpc.health.v1. Default 8080.</summary>
+    /// <summary>gRPC (HTTP/2; TLS when secure): CoordinatorService, reflection, grpc.health.v1. Default 8080.</summary>
     public int GrpcPort { get; set; } = 8080;
 
     /// <summary>HTTP/1.1 admin API, /health, /metrics. Default 8081.</summary>

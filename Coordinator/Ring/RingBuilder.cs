@@ -71,6 +71,6 @@ public static class RingBuilder
     {
         var tokens = TokenBits.FromStored(row.Tokens);
         Array.Sort(tokens);
-        return new RingNode(row.NodeId, row.Host, row.GrpcPort, row.HttpPort, row.State, row.Draining, tokens);
+        return new RingNode(row.NodeId, row.Host, row.GrpcPort, row.HttpPort, row.State, row.Draining, tokens) { Scheme = row.Scheme };
     }
 }

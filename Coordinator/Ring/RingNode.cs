@@ -34,8 +34,11 @@ public sealed class RingNode
     /// <summary>This node's tokens, ascending.</summary>
     public ulong[] Tokens { get; }
 
+    /// <summary>How the node's ports are dialled: <c>http</c>, or <c>https</c> in a secure cluster (<c>storage_nodes.scheme</c>).</summary>
+    public string Scheme { get; init; } = Uri.UriSchemeHttp;
+
     /// <summary>The address gRPC clients dial.</summary>
-    public Uri GrpcAddress => new($"http://{Host}:{GrpcPort}");
+    public Uri GrpcAddress => new(PairDb.Hosting.Security.MemberHttp.Address(Scheme, Host, GrpcPort));
 
     public override string ToString() => $"{NodeId} ({Host}:{GrpcPort}, {State})";
 }

@@ -14,7 +14,6 @@ public static class ApiKeyRegistration
         services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<ITenantKeyVerifier>(provider => provider.GetRequiredService<ApiKeyVerifier>());
         services.AddHostedService<ApiKeyRefresher>();
-        OperatorPolicyPlaceholder.AddIfMissing(services);
         return services;
     }
 }

@@ -7,7 +7,8 @@ namespace PairDb.Coordinator.Topology;
 /// <param name="HttpPort">The node's HTTP admin port; 0 means 8080.</param>
 /// <param name="VirtualNodes">Tokens to own; 0 means the configured default (150).</param>
 /// <param name="CapacityGb">Declared capacity, if given.</param>
-public sealed record NodeRegistration(string NodeId, string Host, int GrpcPort, int HttpPort, int VirtualNodes, int? CapacityGb)
+/// <param name="Scheme">How the node's ports are dialled, <c>http</c> or <c>https</c>; empty means the coordinator's own (https when it is secure).</param>
+public sealed record NodeRegistration(string NodeId, string Host, int GrpcPort, int HttpPort, int VirtualNodes, int? CapacityGb, string Scheme = "")
 {
     public const int DefaultHttpPort = 8080;
 }

@@ -19,7 +19,7 @@ public sealed partial class NodeRegistry
     public async Task<NodeWithChange> AddAsync(NodeRegistration request, CancellationToken cancellationToken)
     {
         var registration = Normalize(request);
-        var answered = await _identifier.AnsweredNodeIdAsync(registration.Host, registration.GrpcPort, cancellationToken);
+        var answered = await _identifier.AnsweredNodeIdAsync(registration.Scheme, registration.Host, registration.GrpcPort, cancellationToken);
         if (answered is not null && !string.Equals(answered, registration.NodeId, StringComparison.Ordinal))
         {
             throw Invalid($"the storage node at {registration.Host}:{registration.GrpcPort} is configured as '{answered}', not '{registration.NodeId}': " +
@@ -66,6 +66,7 @@ public sealed partial class NodeRegistry
             Host = registration.Host,
             GrpcPort = registration.GrpcPort,
             HttpPort = registration.HttpPort,
+            Scheme = registration.Scheme,
             VirtualNodes = registration.VirtualNodes,
             Tokens = TokenBits.ToStored(tokens),
             State = NodeStates.Bootstrapping,
@@ -79,7 +80,7 @@ public sealed partial class NodeRegistry
         var details = new ChangeDetails
         {
             VirtualNodes = registration.VirtualNodes,
-            Node = new NodeAddress(registration.Host, registration.GrpcPort, registration.HttpPort),
+            Node = new NodeAddress(registration.Host, registration.GrpcPort, registration.HttpPort, registration.Scheme),
             WaitForOperator = waitForOperator,
             Waiting = waitForOperator ? "waiting for POST /api/v1/rebalance/start" : othersActive ? "queued behind another topology change" : null,
         };
@@ -147,6 +148,10 @@ public sealed partial class NodeRegistry
         {
             throw Invalid($"virtual_nodes {request.VirtualNodes} is not in 1..{options.MaxVirtualNodes} (0 means {options.DefaultVirtualNodes})");
         }
+        if (request.Scheme is not ("" or "http" or "https"))
+        {
+            throw Invalid($"scheme '{request.Scheme}' is not http or https (empty means the coordinator's own, {_identifier.DefaultScheme})");
+        }
         if (request.CapacityGb is < 0)
         {
             throw Invalid($"capacity_gb {request.CapacityGb} is negative");
@@ -155,6 +160,7 @@ public sealed partial class NodeRegistry
         {
             HttpPort = request.HttpPort == 0 ? NodeRegistration.DefaultHttpPort : request.HttpPort,
             VirtualNodes = request.VirtualNodes == 0 ? options.DefaultVirtualNodes : request.VirtualNodes,
+            Scheme = request.Scheme.Length == 0 ? _identifier.DefaultScheme : request.Scheme,
         };
     }
 

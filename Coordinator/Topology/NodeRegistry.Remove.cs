@@ -50,7 +50,7 @@ public sealed partial class NodeRegistry
         var details = new ChangeDetails
         {
             VirtualNodes = node.VirtualNodes,
-            Node = new NodeAddress(node.Host, node.GrpcPort, node.HttpPort),
+            Node = new NodeAddress(node.Host, node.GrpcPort, node.HttpPort, node.Scheme),
             Force = force,
             Waiting = othersActive ? "queued behind another topology change" : null,
         };

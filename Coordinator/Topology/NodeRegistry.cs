@@ -113,7 +113,7 @@ public sealed partial class NodeRegistry
         var hash = new XxHash64();
         foreach (var row in sorted)
         {
-            hash.Append(Encoding.UTF8.GetBytes($"{row.NodeId}\0{row.Host}\0{row.GrpcPort}\0{row.HttpPort}\0{row.State}\0{row.Draining}\0"));
+            hash.Append(Encoding.UTF8.GetBytes($"{row.NodeId}\0{row.Host}\0{row.GrpcPort}\0{row.HttpPort}\0{row.Scheme}\0{row.State}\0{row.Draining}\0"));
             foreach (var token in row.Tokens)
             {
                 hash.Append(BitConverter.GetBytes(token));

@@ -264,6 +264,13 @@ namespace PairDb.Migrations.Schema
                         .HasColumnName("retired_incarnations")
                         .HasDefaultValueSql("'{}'");
 
+                    b.Property<string>("Scheme")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("http")
+                        .HasColumnName("scheme");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)

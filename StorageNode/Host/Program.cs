@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Validation;
 using PairDb.Engine;
+using PairDb.Hosting.Security;
 using PairDb.StorageNode.Admin;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Disk;
@@ -17,9 +18,22 @@ using PairDb.StorageNode.Refusal;
 while (true)
 {
     var builder = NodeHostBuilder.Create(args);
+    HostSecurity security;
+    try
+    {
+        security = KestrelEndpoints.ResolveSecurity(builder.Configuration);
+    }
+    catch (SecurityConfigurationException e)
+    {
+        // Before logging exists: said on stderr, and the exit code tells supervisors not to expect a server.
+        await Console.Error.WriteLineAsync("Storage node refusing to start: " + e.Message);
+        return 2;
+    }
+
     builder.Services.AddStorageNode(builder.Configuration);
+    builder.Services.AddPairDbSecurity(security, AdminErrors.WriteAsync);
     builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        KestrelEndpoints.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<NodeOptions>>().Value, context.Configuration));
+        KestrelEndpoints.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<NodeOptions>>().Value, context.Configuration, security));
 
     var app = builder.Build();
     var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.StorageNode");
@@ -29,6 +43,7 @@ while (true)
         // Options are validated and the engine opened (recovery) before any port is bound.
         node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         LogEffectiveOptions(app.Services, logger, node);
+        SecurityLog.Mode(logger, security, node.ListenAddress, node.GrpcPort, node.HttpPort);
         // The meter provider listens before any instrument records, so the zero-initialised series are not lost.
         app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
         // The identity first: it locks the data directory and takes the incarnation before recovery reads any data.
@@ -53,7 +68,7 @@ while (true)
         var refusedNode = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         var engineOptions = app.Services.GetRequiredService<IOptions<StorageEngineOptions>>().Value;
         await app.DisposeAsync();
-        if (await RefusedNode.RunAsync(args, refusedNode, engineOptions, refusal) == RefusedNodeOutcome.Stopped)
+        if (await RefusedNode.RunAsync(args, refusedNode, engineOptions, refusal, security) == RefusedNodeOutcome.Stopped)
         {
             return 1;
         }
@@ -72,24 +87,7 @@ while (true)
         ExceptionHandler = context => context.Response.WriteAsJsonAsync(new { error = "internal error; see the node log" }),
     });
     app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
-    app.MapGrpcService<StorageGrpcService>();
-    app.MapGrpcReflectionService();
-    app.MapGrpcHealthChecksService();
-    HealthEndpoints.Map(app);
-    app.MapPrometheusScrapingEndpoint("/metrics");
-    var api = app.MapGroup("/api/v1");
-    api.MapPrometheusScrapingEndpoint("/metrics");
-    MaintenanceEndpoints.Map(api);
-    DiskEndpoints.Map(api);
-    CommitLogEndpoints.Map(api);
-    StorageEndpoints.Map(api);
-    IntegrityEndpoints.Map(api);
-    IntegrityScanEndpoints.Map(api);
-    CompactionEndpoints.Map(api);
-    CacheEndpoints.Map(api);
-    DataEndpoints.Map(api);
-    RecoveryEndpoints.Map(api);
-    IdentityEndpoints.Map(api);
+    NodeEndpoints.Map(app);
 
     app.Lifetime.ApplicationStarted.Register(() =>
     {

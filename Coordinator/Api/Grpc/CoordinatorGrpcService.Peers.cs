@@ -1,10 +1,12 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
+using PairDb.Hosting.Security;
 
 namespace PairDb.Coordinator.Api.Grpc;
 
@@ -15,6 +17,7 @@ public sealed partial class CoordinatorGrpcService
     /// some range the node replicates, with those shared ranges, from the current ring. A node that is not a ring
     /// member has no replicas to ask: INVALID_ARGUMENT (1000).
     /// </summary>
+    [Authorize(Policy = PairDbPolicies.OperatorOrMember)]
     public override Task<GetReplicaPeersReply> GetReplicaPeers(GetReplicaPeersRequest request, ServerCallContext context)
     {
         // Resolved per call rather than through the constructor, so the membership service keeps its own wiring.

@@ -18,6 +18,7 @@ public sealed partial class KeyValueGrpcService
         BatchLimits.CheckPuts(request.Items, _validator.Options);
         using var permit = Admit("batch_put", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
+        call.RequireTenants(request.Items, static i => i.TenantId);
         var reply = new BatchPutReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => PutItemAsync(item, call, context.CancellationToken)));
         return reply;
@@ -28,6 +29,7 @@ public sealed partial class KeyValueGrpcService
         BatchLimits.CheckGets(request.Items, _validator.Options);
         using var permit = Admit("batch_get", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
+        call.RequireTenants(request.Items, static i => i.TenantId);
         var budget = new BatchReplyBudget(_validator.Options.MaxBatchBytes);
         var reply = new BatchGetReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => GetItemAsync(item, call, budget, context.CancellationToken)));
@@ -39,6 +41,7 @@ public sealed partial class KeyValueGrpcService
         BatchLimits.CheckDeletes(request.Items, _validator.Options);
         using var permit = Admit("batch_delete", context, request.Items.Count, request.CalculateSize());
         var call = KeyValueCallContext.From(context, _validator.Options);
+        call.RequireTenants(request.Items, static i => i.TenantId);
         var reply = new BatchDeleteReply();
         reply.Results.AddRange(await RunAllAsync(request.Items, item => DeleteItemAsync(item, call, context.CancellationToken)));
         return reply;

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
@@ -10,6 +11,7 @@ using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Telemetry;
 using PairDb.Coordinator.Tenants;
+using PairDb.Hosting.Security;
 
 namespace PairDb.Coordinator.Api.Grpc;
 
@@ -19,7 +21,9 @@ namespace PairDb.Coordinator.Api.Grpc;
 /// passed, refused while the coordinator serves its limit; then, once valid, each request or batch item
 /// passes its tenant's quotas (<see cref="TenantQuotaAdmission"/>) before any replica is called. Every failure leaves as an RpcException carrying
 /// the pairdb ErrorInfo: a PairDbException here, anything else through the host's error interceptor (INTERNAL).
+/// Tenant clients only; the tenant every request names must be its credential's (<see cref="KeyValueCallContext.ResolveTenant"/>).
 /// </summary>
+[Authorize(Policy = PairDbPolicies.Tenant)]
 public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServiceBase
 {
     private readonly QuorumWriter _writer;

@@ -14,8 +14,8 @@ public static class HealthEndpoints
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => Results.Json(new { status = "alive" }, HttpJson.Options));
-        app.MapGet("/health", HealthAsync);
+        app.MapGet("/health/live", () => Results.Json(new { status = "alive" }, HttpJson.Options)).RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.Anonymous);
+        app.MapGet("/health", HealthAsync).RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.OperatorOrMember);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public static class HttpJson
 /// in AddStorageNode; <c>grpc_port</c> is accepted as its explicit spelling.
 /// </summary>
 public sealed record RegisterNodeBody(
-    string? NodeId, string? Host, int? Port, int? GrpcPort, int? HttpPort, int? VirtualNodes, int? CapacityGb);
+    string? NodeId, string? Host, int? Port, int? GrpcPort, int? HttpPort, int? VirtualNodes, int? CapacityGb, string? Scheme = null);
 
 public sealed record NodeJson(
     string NodeId,

@@ -9,7 +9,7 @@ public static class NodeEndpoints
 {
     public static void MapNodeEndpoints(this IEndpointRouteBuilder app)
     {
-        var nodes = app.MapGroup("/api/v1/nodes");
+        var nodes = app.MapGroup("/api/v1/nodes").RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.Operator);
         nodes.MapPost("/register", RegisterAsync);
         nodes.MapGet("/", ListAsync);
         nodes.MapGet("/{id}", GetAsync);
@@ -39,7 +39,7 @@ public static class NodeEndpoints
                 return HttpErrors.Error(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, "request body is empty");
             }
             var registration = new NodeRegistration(
-                body.NodeId ?? "", body.Host ?? "", body.GrpcPort ?? body.Port ?? 0, body.HttpPort ?? 0, body.VirtualNodes ?? 0, body.CapacityGb);
+                body.NodeId ?? "", body.Host ?? "", body.GrpcPort ?? body.Port ?? 0, body.HttpPort ?? 0, body.VirtualNodes ?? 0, body.CapacityGb, body.Scheme ?? "");
             var added = await registry.AddAsync(registration, cancellationToken);
             var reply = new NodeReplyJson(NodeJson.From(added.Node), ChangeJson.From(added.Change));
             return Results.Json(reply, HttpJson.Options, statusCode: StatusCodes.Status201Created);

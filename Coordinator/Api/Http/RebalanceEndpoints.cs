@@ -13,13 +13,13 @@ public static class RebalanceEndpoints
 {
     public static void MapRebalanceEndpoints(this IEndpointRouteBuilder app)
     {
-        var rebalance = app.MapGroup("/api/v1/rebalance");
+        var rebalance = app.MapGroup("/api/v1/rebalance").RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.Operator);
         rebalance.MapPost("/start", StartAsync);
         rebalance.MapGet("/status", StatusAsync);
         rebalance.MapPost("/restart", RestartAsync);
         rebalance.MapPost("/abort", AbortAsync);
         rebalance.MapPost("/change-source", ChangeSourceAsync);
-        app.MapPost("/api/v1/routing/update", RoutingUpdateAsync);
+        app.MapPost("/api/v1/routing/update", RoutingUpdateAsync).RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.Operator);
     }
 
     private static Task<IResult> StartAsync(HttpRequest request, ChangeControl control, CancellationToken cancellationToken) =>

@@ -82,7 +82,7 @@ public sealed class PendingRanges
             }
             else if (node.State == NodeStates.Bootstrapping)
             {
-                yield return new RingNode(node.NodeId, node.Host, node.GrpcPort, node.HttpPort, NodeStates.Normal, node.Draining, node.Tokens);
+                yield return new RingNode(node.NodeId, node.Host, node.GrpcPort, node.HttpPort, NodeStates.Normal, node.Draining, node.Tokens) { Scheme = node.Scheme };
             }
         }
     }

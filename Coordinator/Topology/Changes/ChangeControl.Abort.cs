@@ -63,7 +63,7 @@ public sealed partial class ChangeControl
             var addresses = new Dictionary<string, NodeAddress>(StringComparer.Ordinal);
             foreach (var row in rows)
             {
-                addresses[row.NodeId] = new NodeAddress(row.Host, row.GrpcPort, row.HttpPort);
+                addresses[row.NodeId] = new NodeAddress(row.Host, row.GrpcPort, row.HttpPort, row.Scheme);
             }
             if (details.Node is { } node)
             {
@@ -111,7 +111,7 @@ public sealed partial class ChangeControl
         }
         await using (lease)
         {
-            var node = new RingNode(change.NodeId, address.Host, address.GrpcPort, address.HttpPort, NodeStates.Bootstrapping, false, []);
+            var node = new RingNode(change.NodeId, address.Host, address.GrpcPort, address.HttpPort, NodeStates.Bootstrapping, false, []) { Scheme = address.Scheme };
             try
             {
                 var dropped = await streams.ClearAllAsync(node, cancellationToken);

@@ -95,7 +95,7 @@ public sealed class ChangeDetails
     }
 }
 
-public sealed record NodeAddress(string Host, int GrpcPort, int HttpPort);
+public sealed record NodeAddress(string Host, int GrpcPort, int HttpPort, string Scheme = "http");
 
 /// <summary>One stream of the plan: <see cref="Target"/> pulls <see cref="Ranges"/> from <see cref="Source"/>.</summary>
 public sealed class StreamProgress

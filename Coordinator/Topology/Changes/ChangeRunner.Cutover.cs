@@ -21,7 +21,7 @@ public sealed partial class ChangeRunner
             var addresses = new Dictionary<string, NodeAddress>(StringComparer.Ordinal);
             foreach (var row in rows)
             {
-                addresses[row.NodeId] = new NodeAddress(row.Host, row.GrpcPort, row.HttpPort);
+                addresses[row.NodeId] = new NodeAddress(row.Host, row.GrpcPort, row.HttpPort, row.Scheme);
             }
             var moves = ChangePlanner.Moves(ChangePlanner.Ring(rows), run.NodeId, _replicationFactor);
             var tasks = ChangePlanner.CleanupTasks(moves, gainers: false, addresses);

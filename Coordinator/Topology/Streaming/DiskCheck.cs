@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Ring;
+using PairDb.Hosting.Security;
 
 namespace PairDb.Coordinator.Topology.Streaming;
 
@@ -13,12 +14,14 @@ namespace PairDb.Coordinator.Topology.Streaming;
 /// </summary>
 public sealed class DiskCheck : IDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http;
     private readonly TopologyChangeOptions _options;
 
-    public DiskCheck(IOptions<TopologyChangeOptions> options)
+    public DiskCheck(IOptions<TopologyChangeOptions> options, HostSecurity security)
     {
         _options = options.Value;
+        // The node's /health answers members and operators only: the coordinator calls as a member.
+        _http = new HttpClient(MemberHttp.CreateHandler(security)) { Timeout = TimeSpan.FromSeconds(5) };
     }
 
     /// <summary>
@@ -30,17 +33,17 @@ public sealed class DiskCheck : IDisposable
     {
         try
         {
-            return await ReadAsync(node.Host, node.HttpPort, cancellationToken);
+            return await ReadAsync(node.Scheme, node.Host, node.HttpPort, cancellationToken);
         }
         catch (HttpRequestException) when (node.GrpcPort != node.HttpPort)
         {
-            return await ReadAsync(node.Host, node.GrpcPort, cancellationToken);
+            return await ReadAsync(node.Scheme, node.Host, node.GrpcPort, cancellationToken);
         }
     }
 
-    private async Task<DiskUsage> ReadAsync(string host, int port, CancellationToken cancellationToken)
+    private async Task<DiskUsage> ReadAsync(string scheme, string host, int port, CancellationToken cancellationToken)
     {
-        var url = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/health");
+        var url = MemberHttp.Address(scheme, host, port) + "/health";
         using var response = await _http.GetAsync(url, cancellationToken);
         // An unhealthy node answers 503 with the same JSON body; the body is what matters here.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);

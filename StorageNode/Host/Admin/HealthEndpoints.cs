@@ -9,6 +9,8 @@ using PairDb.StorageNode.Hosting;
 using PairDb.StorageNode.Identity;
 using PairDb.StorageNode.Metrics;
 
+using PairDb.Hosting.Security;
+
 namespace PairDb.StorageNode.Admin;
 
 /// <summary>
@@ -20,13 +22,13 @@ public static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => Results.Ok(new { status = "alive" }));
+        app.MapGet("/health/live", () => Results.Ok(new { status = "alive" })).RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapGet("/health/ready", (NodeMode mode, DiskManager disk, LsmEngine engine) =>
             mode.InMaintenance || disk.Status.IsCircuitBroken || engine.WriteFailure is not null
                 ? Results.Json(new { status = "not_ready", maintenance = mode.InMaintenance, disk = disk.Status.StatusText, read_only = engine.WriteFailure?.ToString() }, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Ok(new { status = "ready" }));
+                : Results.Ok(new { status = "ready" })).RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapGet("/health", (LsmEngine engine, DiskManager disk, NodeMode mode, StorageNodeMetrics metrics, IOptions<NodeOptions> node, ReadOnlyRecovery recovery, NodeIdentity identity) =>
-            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId, recovery.WaitingFor) with { Incarnation = identity.Current.Id }));
+            Results.Ok(Build(engine, disk.Status, mode, metrics, node.Value.NodeId, recovery.WaitingFor) with { Incarnation = identity.Current.Id })).RequireAuthorization(PairDbPolicies.OperatorOrMember);
     }
 
     public static HealthReport Build(LsmEngine engine, DiskStatus disk, NodeMode mode, StorageNodeMetrics metrics, string nodeId, string? resumeWaitingFor = null)

@@ -15,8 +15,11 @@ public sealed class NodeOptions
     /// <summary>Where the engine keeps <c>commitlog/</c>, <c>sstables/</c> and its manifest. Default <c>/var/lib/pairdb</c>.</summary>
     public string DataDirectory { get; set; } = "/var/lib/pairdb";
 
-    /// <summary>Address both ports bind: an IP address, or <c>*</c> for every interface. Default <c>*</c>.</summary>
-    public string ListenAddress { get; set; } = "*";
+    /// <summary>
+    /// Address both ports bind: an IP address, or <c>*</c> for every interface. Default <c>127.0.0.1</c>: any other
+    /// address needs TLS (<c>PairDb:Security</c>) or <c>--insecure</c>.
+    /// </summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>gRPC port (cleartext HTTP/2): StorageService, grpc.health.v1, reflection. Default 8001.</summary>
     public int GrpcPort { get; set; } = 8001;
@@ -31,7 +34,10 @@ public sealed class NodeOptions
     /// </summary>
     public bool AdminOnGrpcPort { get; set; } = true;
 
-    /// <summary>Request header naming the calling client, matched against <c>Validation:TrustedClients</c>. Default <c>x-pairdb-client-id</c>.</summary>
+    /// <summary>
+    /// Request header naming the calling client (logged). On an insecure node only it is matched against
+    /// <c>Validation:TrustedClients</c>; on a secure node trust is the member certificate. Default <c>x-pairdb-client-id</c>.
+    /// </summary>
     public string ClientIdHeader { get; set; } = "x-pairdb-client-id";
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class NodeHostBuilder
     public static WebApplicationBuilder Create(string[] args)
     {
         // Content root = the install directory, so appsettings.json is found whatever the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = PairDb.Hosting.Security.SecurityServices.MapInsecureSwitch(args), ContentRootPath = AppContext.BaseDirectory });
         PairDbEnvironmentVariablesSource.Install(builder.Configuration);
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PairDb.Contracts.Errors;
+using PairDb.Hosting.Security;
 
 namespace PairDb.StorageNode.Refusal;
 
@@ -25,9 +26,9 @@ public static class RefusedEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Ok(new { status = "alive" }));
+        app.MapGet("/health/live", () => Results.Ok(new { status = "alive" })).RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapGet("/health/ready", (RefusalState state) =>
-            Results.Json(new { status = "not_ready", not_serving_reason = state.Reason }, statusCode: StatusCodes.Status503ServiceUnavailable));
+            Results.Json(new { status = "not_ready", not_serving_reason = state.Reason }, statusCode: StatusCodes.Status503ServiceUnavailable)).RequireAuthorization(PairDbPolicies.Anonymous);
         app.MapGet("/health", (RefusalState state) => Results.Ok(new RefusedHealthReport(
             "unhealthy",
             state.NodeId,
@@ -35,7 +36,7 @@ public static class RefusedEndpoints
             state.Refusal.Problem.ToString().ToLowerInvariant(),
             state.Refusal.DataDirectory,
             state.Refusal.TableFiles.Count,
-            RefusalState.Recovery)));
+            RefusalState.Recovery))).RequireAuthorization(PairDbPolicies.OperatorOrMember);
         app.MapPost("/api/v1/recovery/quarantine", (HttpContext context, RefusalState state, IHostApplicationLifetime lifetime, ILoggerFactory loggers) =>
         {
             var logger = loggers.CreateLogger("PairDb.StorageNode");
@@ -60,10 +61,10 @@ public static class RefusedEndpoints
                 return Task.CompletedTask;
             });
             return Results.Ok(report);
-        });
+        }).RequireAuthorization(PairDbPolicies.Operator);
         app.MapFallback((RefusalState state) => Results.Json(
             new { error = "node is not serving: " + state.Reason, code = (int)ErrorCode.NodeNotReady },
-            statusCode: StatusCodes.Status503ServiceUnavailable));
+            statusCode: StatusCodes.Status503ServiceUnavailable)).RequireAuthorization(PairDbPolicies.OperatorOrMember);
     }
 
     public sealed record QuarantineReportBody(string Status, string QuarantineDirectory, IReadOnlyList<string> FilesMoved, bool IdentityDeleted)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using PairDb.Engine;
 using PairDb.Hosting.Grpc;
+using PairDb.Hosting.Security;
 using PairDb.StorageNode.Configuration;
 using PairDb.StorageNode.Hosting;
 using PairDb.StorageNode.Metrics;
@@ -20,10 +21,11 @@ namespace PairDb.StorageNode.Refusal;
 /// </summary>
 public static class RefusedNode
 {
-    public static async Task<RefusedNodeOutcome> RunAsync(string[] args, NodeOptions node, StorageEngineOptions engine, ManifestUnavailableException refusal)
+    public static async Task<RefusedNodeOutcome> RunAsync(string[] args, NodeOptions node, StorageEngineOptions engine, ManifestUnavailableException refusal, HostSecurity security)
     {
         var builder = NodeHostBuilder.Create(args);
-        builder.WebHost.ConfigureKestrel((context, kestrel) => KestrelEndpoints.Configure(kestrel, node, context.Configuration));
+        builder.WebHost.ConfigureKestrel((context, kestrel) => KestrelEndpoints.Configure(kestrel, node, context.Configuration, security));
+        builder.Services.AddPairDbSecurity(security, Admin.AdminErrors.WriteAsync);
         builder.Services.AddSingleton(sp => new RefusalState(
             node.NodeId,
             refusal,
@@ -39,10 +41,10 @@ public static class RefusedNode
         await using var app = builder.Build();
         var state = app.Services.GetRequiredService<RefusalState>();
         app.Use((context, next) => KestrelEndpoints.SeparatePorts(context, next, node.GrpcPort, node.AdminOnGrpcPort));
-        app.MapGrpcService<RefusedStorageService>();
-        app.MapGrpcHealthChecksService();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapPrometheusScrapingEndpoint("/api/v1/metrics");
+        app.MapGrpcService<RefusedStorageService>().RequireAuthorization(PairDbPolicies.Member);
+        app.MapGrpcHealthChecksService().RequireAuthorization(PairDbPolicies.Anonymous);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(PairDbPolicies.OperatorOrMember);
+        app.MapPrometheusScrapingEndpoint("/api/v1/metrics").RequireAuthorization(PairDbPolicies.OperatorOrMember);
         RefusedEndpoints.Map(app);
         await app.RunAsync();
         return state.Quarantined is null ? RefusedNodeOutcome.Stopped : RefusedNodeOutcome.Quarantined;
