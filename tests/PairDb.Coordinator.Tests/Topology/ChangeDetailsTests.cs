@@ -26,7 +26,7 @@ public sealed class ChangeDetailsTests
         var json = details.ToJson();
 
         Assert.That(json, Does.Contain("\"phase\":\"copying\""));
-        Assert.That(json, Does.Contain("\"node\":{\"host\":\"127.0.0.1\",\"grpc_port\":7411,\"http_port\":7410}"));
+        Assert.That(json, Does.Contain("\"node\":{\"host\":\"127.0.0.1\",\"grpc_port\":7411,\"http_port\":7410,\"scheme\":\"http\"}"));
         Assert.That(json, Does.Contain("\"ranges\":[[18446744073709551615,5]]"));
         Assert.That(json, Does.Contain("\"last_key\":\"AQI=\""));
         Assert.That(json, Does.Contain("\"keys_copied\":7,\"bytes_transferred\":9,\"estimated_keys\":11"));

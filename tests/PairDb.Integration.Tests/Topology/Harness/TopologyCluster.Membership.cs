@@ -37,7 +37,11 @@ internal sealed partial class TopologyCluster
             return (state is null, $"still listed as {state}");
         }, $"{nodeId} to disappear from ListStorageNodes", timeout);
 
-    /// <summary>Waits until the node's latest change of <paramref name="type"/> has one of the statuses; returns it.</summary>
+    /// <summary>
+    /// Waits until the node's latest change of <paramref name="type"/> has one of the statuses; returns it.
+    /// "completed" is also met by "cleaned_up", the state a completed change reaches once its old ranges are
+    /// dropped (CleanupGrace, seconds in tests): a wait that starts late must not miss a completion.
+    /// </summary>
     public async Task<ChangeRow> WaitForChangeAsync(string nodeId, string type, TimeSpan timeout, params string[] statuses)
     {
         ChangeRow? row = null;
@@ -45,7 +49,7 @@ internal sealed partial class TopologyCluster
         {
             var changes = await ChangesAsync(nodeId, type);
             row = changes.Count == 0 ? null : changes[0];
-            return (row is not null && statuses.Contains(row.Status), row?.ToString() ?? "no row yet");
+            return (row is not null && (statuses.Contains(row.Status) || (row.Status == "cleaned_up" && statuses.Contains("completed"))), row?.ToString() ?? "no row yet");
         }, $"the {type} of {nodeId} to be {string.Join(" or ", statuses)}", timeout);
         Log($"{row}");
         return row!;
