@@ -84,6 +84,25 @@ public sealed class ManifestRefusalTests
     }
 
     [Test]
+    public void Open_FreshDirectory_WritesTheManifestAtOnce_SoATableCutOffBeforeItsInstallIsDeletedOnReopen()
+    {
+        using var dir = new TempDirectory();
+        using (LsmEngine.Open(CompactionOptions(dir)))
+        {
+            Assert.That(File.Exists(Path.Combine(dir.Path, "MANIFEST")), Is.True, "a fresh open writes its empty manifest before any table can exist");
+        }
+
+        // What a kill -9 between a first flush's table write and its manifest replace leaves behind.
+        var cutOff = Path.Combine(dir.Path, "sstables", "l0", "sstable-1.sst");
+        File.WriteAllBytes(cutOff, new byte[64]);
+
+        using var reopened = LsmEngine.Open(CompactionOptions(dir));
+
+        Assert.That(File.Exists(cutOff), Is.False, "the table was allocated after the durable manifest: an unfinished output");
+        Assert.That(reopened.GetStatistics().OrphanFilesDeleted, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Open_Version1Manifest_OpensWithAllData()
     {
         using var dir = new TempDirectory();

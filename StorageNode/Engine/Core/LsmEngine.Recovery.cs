@@ -135,6 +135,7 @@ public sealed partial class LsmEngine
         catch (ManifestUnavailableException refusal) when (_options.QuarantineUnaccountedFiles)
         {
             Quarantined = Manifest.Quarantine.Run(_fileSystem, _options.DataDirectory, refusal, _options.TimeProvider, _logger);
+            _manifestStore.Save(ManifestState.Empty); // the quarantined directory is fresh from here on
             return ManifestState.Empty;
         }
     }

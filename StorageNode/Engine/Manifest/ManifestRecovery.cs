@@ -4,7 +4,7 @@ namespace PairDb.Engine.Manifest;
 
 /// <summary>
 /// The first step of recovery: the manifest, or a refusal. A data directory with no <c>MANIFEST</c> and no table
-/// file is a fresh start; every other case where the manifest cannot be read (missing with tables present,
+/// file is a fresh start (an empty manifest is written at once); every other case where the manifest cannot be read (missing with tables present,
 /// unreadable, truncated, CRC mismatch, unknown version) refuses with <see cref="ManifestUnavailableException"/>
 /// and touches nothing: the engine never deletes a data file it cannot account for.
 /// </summary>
@@ -42,7 +42,11 @@ internal static class ManifestRecovery
                 throw new ManifestUnavailableException(dataDirectory, ManifestProblem.Missing, detail, Paths(tables));
             }
 
-            state = ManifestState.Empty;
+            // A fresh directory gets its (empty) manifest before any table file can exist: from here on a table
+            // file without a manifest entry is provably an unfinished flush, and a missing MANIFEST is provably lost.
+            store.DeleteInterruptedReplace();
+            store.Save(ManifestState.Empty);
+            return ManifestState.Empty;
         }
 
         store.DeleteInterruptedReplace();

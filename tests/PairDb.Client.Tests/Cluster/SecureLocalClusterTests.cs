@@ -141,5 +141,42 @@ public sealed class SecureLocalClusterTests
         Assert.That(up.Error, Does.Contain("is secure"));
     }
 
+    [Test, Order(8)]
+    public async Task TenantKey_RefusedOnTheAdminApi_AndRevokedWithinSeconds()
+    {
+        var create = await RunAsync("tenants", "create", "t3");
+        Assert.That(create.ExitCode, Is.EqualTo(0), create.ToString());
+        var key = create.Out.TrimEnd().Split('\n')[^1];
+        var asT3 = new Dictionary<string, string> { [ClusterAccess.ApiKeyVariable] = key };
+        var put = await PairDbScript.RunAsync(["put", "t3", "k", "v", .. Data], environment: asT3);
+        Assert.That(put.ExitCode, Is.EqualTo(0), put.ToString());
+
+        // A tenant's key on the operators' API: authenticated, but not allowed.
+        var state = PairDb.Client.Tooling.Cluster.ClusterState.TryLoad(_directory.Path)!;
+        using var ca = PemFiles.LoadCertificate(_files.CaCertificatePath);
+        using (var http = PairDbTransport.CreateHttpClient(ca, key, TimeSpan.FromSeconds(10)))
+        {
+            using var admin = await http.GetAsync(new Uri($"https://127.0.0.1:{state.CoordinatorHttpPort}/api/v1/tenants"));
+            var body = await admin.Content.ReadAsStringAsync();
+            Assert.That((int)admin.StatusCode, Is.EqualTo(403), body);
+            Assert.That(body, Does.Contain("1011").And.Not.Contain(key));
+        }
+
+        var revoke = await RunAsync("tenants", "revoke", "t3");
+        Assert.That(revoke.ExitCode, Is.EqualTo(0), revoke.ToString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        ScriptRun refused;
+        do
+        {
+            refused = await PairDbScript.RunAsync(["put", "t3", "k", "v2", .. Data], environment: asT3);
+        }
+        while (refused.ExitCode == 0 && DateTime.UtcNow < deadline);
+
+        Assert.That(refused.ExitCode, Is.EqualTo(1), $"a put with t3's revoked key was still accepted 30 s after the revocation: {refused}");
+        Assert.That(refused.Error, Does.Contain("1010"), refused.ToString());
+        var get = await RunAsync("get", "t1", "k1");
+        Assert.That(get.Out.Split('\n')[0], Is.EqualTo("v1"), $"another tenant's key still works: {get}");
+    }
+
     private Task<ScriptRun> RunAsync(params string[] args) => PairDbScript.RunAsync([.. args, .. Data], args[0] == "up" ? UpTimeout : null);
 }
