@@ -19,6 +19,12 @@ public sealed class CoordinatorHostOptions
 
     /// <summary>HTTP/1.1 admin API, /health, /metrics. Default 8081.</summary>
     public int HttpPort { get; set; } = 8081;
+
+    /// <summary>
+    /// The coordinator's own durable files, which keep the data path up while PostgreSQL is away (issue 15): the hint
+    /// spool and the ring snapshot. One directory per coordinator, on local disk; default <c>/var/lib/pairdb/coordinator</c>.
+    /// </summary>
+    public string StateDirectory { get; set; } = "/var/lib/pairdb/coordinator";
 }
 
 public sealed class CoordinatorHostOptionsValidator : IValidateOptions<CoordinatorHostOptions>
@@ -37,6 +43,10 @@ public sealed class CoordinatorHostOptionsValidator : IValidateOptions<Coordinat
         if (options.HttpPort is < 1 or > 65535)
         {
             failures.Add($"{CoordinatorHostOptions.Section}:HttpPort {options.HttpPort} is not in 1..65535");
+        }
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+        {
+            failures.Add($"{CoordinatorHostOptions.Section}:StateDirectory is empty; name a local directory for the hint spool and the ring snapshot");
         }
         if (options.GrpcPort == options.HttpPort)
         {

@@ -102,6 +102,7 @@ public sealed class ScratchCluster : IAsyncDisposable
                     "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                     $"--PairDb:Coordinator:GrpcPort={ports[0]}",
                     $"--PairDb:Coordinator:HttpPort={ports[1]}",
+                    "--PairDb:Coordinator:StateDirectory=" + Path.Combine(directory, "coordinator"),
                     "--Logging:LogLevel:Default=Warning",
                     .. SecurityArguments(access, ClusterSecretFiles.CoordinatorHostId),
                     .. coordinatorArguments,

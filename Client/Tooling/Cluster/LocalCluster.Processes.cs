@@ -59,6 +59,7 @@ public sealed partial class LocalCluster
                 "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                 $"--PairDb:Coordinator:GrpcPort={Invariant(state.CoordinatorGrpcPort)}",
                 $"--PairDb:Coordinator:HttpPort={Invariant(state.CoordinatorHttpPort)}",
+                "--PairDb:Coordinator:StateDirectory=" + Path.Combine(DataDirectory, "coordinator"),
                 .. SecurityArguments(state, ClusterSecretFiles.CoordinatorHostId),
                 marker,
             ],

@@ -28,6 +28,7 @@ public sealed class CoordinatorProcessTests
                 "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                 $"--PairDb:Coordinator:GrpcPort={ports[0]}",
                 $"--PairDb:Coordinator:HttpPort={ports[1]}",
+                "--PairDb:Coordinator:StateDirectory=" + directory.Combine("state"),
             ],
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),

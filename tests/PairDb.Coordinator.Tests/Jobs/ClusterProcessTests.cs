@@ -90,6 +90,7 @@ public sealed class ClusterProcessTests
                 "--PairDb:Coordinator:ListenAddress=127.0.0.1",
                 $"--PairDb:Coordinator:GrpcPort={ports[0]}",
                 $"--PairDb:Coordinator:HttpPort={ports[1]}",
+                "--PairDb:Coordinator:StateDirectory=" + directory.Combine("state-" + instanceId),
                 $"--PairDb:Jobs:InstanceId={instanceId}",
                 "--PairDb:Jobs:CheckinInterval=00:00:00.500",
                 "--PairDb:Jobs:CheckinMisfireThreshold=00:00:02",

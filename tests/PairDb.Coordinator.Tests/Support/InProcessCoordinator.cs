@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using PairDb.Client.Tooling;
 using PairDb.Contracts.Grpc;
 using PairDb.Coordinator.Hosting;
+using PairDb.Testing;
 
 namespace PairDb.Coordinator.Tests.Support;
 
@@ -12,10 +13,12 @@ namespace PairDb.Coordinator.Tests.Support;
 internal sealed class InProcessCoordinator : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TestDirectory _state;
 
-    private InProcessCoordinator(WebApplication app, int grpcPort, int httpPort)
+    private InProcessCoordinator(WebApplication app, TestDirectory state, int grpcPort, int httpPort)
     {
         _app = app;
+        _state = state;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
@@ -39,8 +42,10 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         string connectionString, bool migrate = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         var ports = FreePort.Next(2);
+        var state = TestDirectory.Create("coordinator-state");
         var args = new List<string>
         {
+            "--PairDb:Coordinator:StateDirectory=" + state.Path,
             $"--ConnectionStrings:Metadata={connectionString}",
             "--PairDb:Coordinator:ListenAddress=127.0.0.1",
             $"--PairDb:Coordinator:GrpcPort={ports[0]}",
@@ -61,9 +66,10 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            state.Dispose();
             throw;
         }
-        return new InProcessCoordinator(app, ports[0], ports[1]);
+        return new InProcessCoordinator(app, state, ports[0], ports[1]);
     }
 
     /// <summary>Empties the metadata tables and reloads the ring, as if the cluster were new.</summary>
@@ -94,5 +100,6 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _state.Dispose();
     }
 }

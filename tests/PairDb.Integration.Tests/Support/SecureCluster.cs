@@ -57,6 +57,7 @@ internal sealed class SecureCluster : IAsyncDisposable
             coordinatorSettings["ConnectionStrings:Metadata"] = database.ConnectionString;
             coordinatorSettings["PairDb:Coordinator:GrpcPort"] = Text(ports[0]);
             coordinatorSettings["PairDb:Coordinator:HttpPort"] = Text(ports[1]);
+            coordinatorSettings["PairDb:Coordinator:StateDirectory"] = directory.Combine("coordinator-state");
             coordinatorSettings["PairDb:HealthProbe:Interval"] = "00:00:00.250";
             coordinatorPorts = (ports[0], ports[1]);
             var coordinator = SecureHost.Launch(HostAssemblies.Locate(root, HostKind.Coordinator, configuration),

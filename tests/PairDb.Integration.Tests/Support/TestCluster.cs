@@ -74,7 +74,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             Name = "coordinator",
             AssemblyPath = HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
-            Arguments = CoordinatorArguments(database.ConnectionString, ports[0], ports[1], coordinatorSettings),
+            Arguments = CoordinatorArguments(database.ConnectionString, ports[0], ports[1], directory.Combine("coordinator-state"), coordinatorSettings),
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),
         };
@@ -153,7 +153,7 @@ internal sealed class TestCluster : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private static List<string> CoordinatorArguments(string connectionString, int grpcPort, int httpPort, IReadOnlyDictionary<string, string>? overrides)
+    private static List<string> CoordinatorArguments(string connectionString, int grpcPort, int httpPort, string stateDirectory, IReadOnlyDictionary<string, string>? overrides)
     {
         var settings = new Dictionary<string, string>
         {
@@ -161,6 +161,7 @@ internal sealed class TestCluster : IAsyncDisposable
             ["PairDb:Coordinator:ListenAddress"] = "127.0.0.1",
             ["PairDb:Coordinator:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PairDb:Coordinator:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PairDb:Coordinator:StateDirectory"] = stateDirectory,
             ["PairDb:HealthProbe:Interval"] = "00:00:00.250",
             ["PairDb:HealthProbe:Timeout"] = "00:00:00.500",
             ["PairDb:Replication:ReplicaTimeout"] = "00:00:01",

@@ -39,7 +39,7 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
         CoordinatorGrpcPort = ports[0];
         CoordinatorHttpPort = ports[1];
         _coordinatorArguments = ["--migrate"];
-        foreach (var (key, value) in settings.CoordinatorSettings(database.ConnectionString, CoordinatorGrpcPort, CoordinatorHttpPort))
+        foreach (var (key, value) in settings.CoordinatorSettings(database.ConnectionString, CoordinatorGrpcPort, CoordinatorHttpPort, directory.Combine("coordinator-state")))
         {
             _coordinatorArguments.Add($"--{key}={value}");
         }

@@ -30,7 +30,7 @@ internal sealed record TopologySettings
     };
 
     /// <summary>The coordinator's configuration for a test cluster: short probes, jobs and grace.</summary>
-    public Dictionary<string, string> CoordinatorSettings(string connectionString, int grpcPort, int httpPort)
+    public Dictionary<string, string> CoordinatorSettings(string connectionString, int grpcPort, int httpPort, string stateDirectory)
     {
         var settings = new Dictionary<string, string>
         {
@@ -38,6 +38,7 @@ internal sealed record TopologySettings
             ["PairDb:Coordinator:ListenAddress"] = "127.0.0.1",
             ["PairDb:Coordinator:GrpcPort"] = Invariant(grpcPort),
             ["PairDb:Coordinator:HttpPort"] = Invariant(httpPort),
+            ["PairDb:Coordinator:StateDirectory"] = stateDirectory,
             // Per-request framework logs cost CPU on a 2-core machine and bury the lines a failure needs.
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["PairDb:Ring:RefreshInterval"] = "00:00:01",
