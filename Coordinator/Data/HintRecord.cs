@@ -8,6 +8,12 @@ public sealed class HintRecord
 {
     public long HintId { get; set; }
 
+    /// <summary>
+    /// The hint's identity across the COPY and the local spool (issue 15): unique, so a hint stored by a COPY that
+    /// committed after its budget and moved again from the spool is one row.
+    /// </summary>
+    public Guid HintUid { get; set; }
+
     public required string TargetNodeId { get; set; }
 
     public required string TenantId { get; set; }

@@ -97,6 +97,9 @@ public sealed class PairDbContext : DbContext
         hint.Property(h => h.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
         hint.Property(h => h.NextAttemptAt).HasColumnName("next_attempt_at").HasDefaultValueSql("now()");
         hint.Property(h => h.LastError).HasColumnName("last_error");
+        hint.Property(h => h.HintUid).HasColumnName("hint_uid").HasDefaultValueSql("gen_random_uuid()");
+        // The spool mover's ON CONFLICT target: a hint is never in the table twice.
+        hint.HasIndex(h => h.HintUid).IsUnique().HasDatabaseName("ux_hints_hint_uid");
         // The replay job's scan: a target's due hints in arrival order.
         hint.HasIndex(h => new { h.TargetNodeId, h.NextAttemptAt }).HasDatabaseName("ix_hints_target_next_attempt");
         // The TTL cleanup's scan.

@@ -5,6 +5,7 @@ using PairDb.Coordinator.Jobs;
 using PairDb.Coordinator.Options;
 using PairDb.Coordinator.Replication;
 using PairDb.Coordinator.Replication.Hints;
+using PairDb.Coordinator.Replication.Hints.Spool;
 using PairDb.Coordinator.Telemetry;
 using PairDb.Coordinator.Tenants;
 using PairDb.Coordinator.Tenants.Quotas;
@@ -40,9 +41,15 @@ public static partial class CoordinatorHost
         services.AddSingleton<ReadRepairer>();
         services.AddSingleton<HintDatabase>();
         services.AddSingleton<HintBacklog>();
+        services.AddSingleton<HintSpoolMetrics>();
+        services.AddSingleton(provider => new HintSpool(
+            Path.Combine(provider.GetRequiredService<IOptions<CoordinatorHostOptions>>().Value.StateDirectory, HintSpool.DirectoryName),
+            provider.GetRequiredService<IOptions<HintOptions>>().Value.SpoolMaxBytes,
+            provider.GetRequiredService<HintSpoolMetrics>(), provider.GetRequiredService<ILogger<HintSpool>>()));
         services.AddSingleton<HintWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<HintWriter>());
         services.AddSingleton<HintReplayer>();
+        services.AddHostedService<HintSpoolMover>();
         services.AddCoordinatorJobs(configuration);
     }
 }

@@ -50,6 +50,26 @@ public sealed class HintOptions
     /// object (4 MiB), thousands of ordinary ones. A single hint larger than this is taken only alone.
     /// </summary>
     public long MaxQueuedHintBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a batch of hints waits for its COPY into PostgreSQL before it goes to the local hint spool instead
+    /// (and its writes are answered as the quorum allows). Default 500 ms: a slow or stopped PostgreSQL adds at most
+    /// this to a write that needs a hint.
+    /// </summary>
+    public TimeSpan StoreBudget { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Bytes the hint spool (<c>StateDirectory/hint-spool/</c>) may hold on disk. Past it a hint is refused as when the
+    /// hint queue is full (counted in <c>hint_spool_full_total</c>, logged). Default 1 GiB.
+    /// </summary>
+    public long SpoolMaxBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the spool mover tries to move spooled hints into PostgreSQL (and, while PostgreSQL is away, to deliver
+    /// them straight to targets that are back); also how long the writer goes straight to the spool after a failed COPY
+    /// before it tries PostgreSQL again. Default 1 second.
+    /// </summary>
+    public TimeSpan SpoolDrainInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class HintOptionsValidator : IValidateOptions<HintOptions>
@@ -97,6 +117,18 @@ public sealed class HintOptionsValidator : IValidateOptions<HintOptions>
         if (options.MaxQueuedHintBytes < 1024 * 1024)
         {
             failures.Add($"{P}MaxQueuedHintBytes {options.MaxQueuedHintBytes} must be at least 1 MiB (1048576)");
+        }
+        if (options.StoreBudget <= TimeSpan.Zero)
+        {
+            failures.Add($"{P}StoreBudget {options.StoreBudget} must be positive");
+        }
+        if (options.SpoolMaxBytes < 1024 * 1024)
+        {
+            failures.Add($"{P}SpoolMaxBytes {options.SpoolMaxBytes} must be at least 1 MiB (1048576)");
+        }
+        if (options.SpoolDrainInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{P}SpoolDrainInterval {options.SpoolDrainInterval} must be positive");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Replication.Hints.Spool;
 using PairDb.Coordinator.Ring;
 
 namespace PairDb.Coordinator.Api.Http;
@@ -27,6 +28,7 @@ public static class HealthEndpoints
         RingProvider rings,
         NodeLiveness liveness,
         IOptions<RingOptions> ringOptions,
+        HintSpool spool,
         CancellationToken cancellationToken)
     {
         var metadataOk = false;
@@ -64,6 +66,8 @@ public static class HealthEndpoints
             ring_members = ring.Members.Count,
             ring_members_up = membersUp,
             replication_factor = replicationFactor,
+            // Hints PostgreSQL could not take in time, on this coordinator's disk (the table's are in `pairdb hints`).
+            hints = new { spooled = spool.Count, spool_bytes = spool.Bytes, spool_capacity_bytes = spool.CapacityBytes, spooled_by_target = spool.CountsByTarget() },
         };
         return Results.Json(body, HttpJson.Options, statusCode: metadataOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

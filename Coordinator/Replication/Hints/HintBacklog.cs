@@ -8,7 +8,8 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// (its own inserts, less its replays, corrected by the replay job's recount of <c>hints</c>) plus
 /// the hints reserved but not yet committed. A recount only replaces the committed figure when no
 /// commit or release for that target happened while it was taken, so a hint committing during the
-/// query is never lost from the count (which would let the cap be passed).
+/// query is never lost from the count (which would let the cap be passed). "Stored" includes hints in the local
+/// spool (issue 15): spooling commits a reservation as a COPY does, and the recount adds the spool's counts.
 /// </summary>
 public sealed class HintBacklog
 {
@@ -34,6 +35,13 @@ public sealed class HintBacklog
     {
         c.InFlight--;
         c.Stored++;
+        c.Version++;
+    });
+
+    /// <summary><paramref name="count"/> hints found stored at start-up (the spool's recovered hints).</summary>
+    public void AddStored(string target, long count) => Update(target, c =>
+    {
+        c.Stored += count;
         c.Version++;
     });
 

@@ -6,6 +6,7 @@ using PairDb.Contracts.Grpc;
 using PairDb.Contracts.Validation;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Replication.Hints.Spool;
 using PairDb.Coordinator.Ring;
 using PairDb.Coordinator.Telemetry;
 
@@ -21,7 +22,7 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// same reason.
 /// </summary>
 public sealed partial class HintReplayer(
-    HintDatabase database, HintBacklog backlog, ReplicaClients clients, NodePipelineRegistry pipelines, NodeLiveness liveness,
+    HintDatabase database, HintSpool spool, HintSpoolMetrics spoolMetrics, HintBacklog backlog, ReplicaClients clients, NodePipelineRegistry pipelines, NodeLiveness liveness,
     RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, IOptions<ValidationOptions> validation,
     TimeProvider time, ILogger<HintReplayer> logger)
 {
@@ -33,7 +34,14 @@ public sealed partial class HintReplayer(
     {
         var versions = backlog.Versions();
         var counts = await CountAsync(cancellationToken);
-        backlog.Reset(counts, versions);
+        // The per-node cap counts spooled hints too (a hint both spooled and already in the table by a late COPY
+        // is counted twice until the mover's insert finds it there: a brief overcount, never an undercount).
+        var withSpooled = new Dictionary<string, long>(counts, StringComparer.Ordinal);
+        foreach (var (target, spooled) in spool.CountsByTarget())
+        {
+            withSpooled[target] = withSpooled.GetValueOrDefault(target) + spooled;
+        }
+        backlog.Reset(withSpooled, versions);
         var ring = rings.Current;
         var delivered = 0;
         foreach (var (target, _) in counts)
@@ -64,35 +72,18 @@ public sealed partial class HintReplayer(
                 break;
             }
             var started = time.GetTimestamp();
-            var request = new BatchReplicaWriteRequest();
-            foreach (var hint in hints)
-            {
-                request.Items.Add(new ReplicaWriteRequest { TenantId = hint.TenantId, Key = UnsafeByteOperations.UnsafeWrap(hint.Key), Versions = UnsafeByteOperations.UnsafeWrap(hint.Payload) });
-            }
+            var errors = await DeliverAsync(node, hints.ConvertAll(h => (h.TenantId, h.Key, h.Payload)), cancellationToken);
             var succeeded = new List<long>(hints.Count);
             var failed = new List<(long Id, string Error)>();
-            try
+            for (var i = 0; i < hints.Count; i++)
             {
-                var reply = await clients.BatchReplicaWriteAsync(node, request, cancellationToken);
-                for (var i = 0; i < hints.Count; i++)
+                if (errors[i] is { } error)
                 {
-                    var result = i < reply.Results.Count ? reply.Results[i] : null;
-                    if (result is { ResultCase: ReplicaWriteResult.ResultOneofCase.Ok })
-                    {
-                        succeeded.Add(hints[i].Id);
-                    }
-                    else
-                    {
-                        failed.Add((hints[i].Id, result?.Error is { } error ? $"{error.Reason}: {error.Message}" : "no result"));
-                    }
+                    failed.Add((hints[i].Id, error));
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var reason = ReplicaFailure.From(e).ToString();
-                foreach (var hint in hints)
+                else
                 {
-                    failed.Add((hint.Id, reason));
+                    succeeded.Add(hints[i].Id);
                 }
             }
             await DeleteAsync(succeeded, cancellationToken);
@@ -109,19 +100,51 @@ public sealed partial class HintReplayer(
                 LogReplayFailed(logger, node.NodeId, failed.Count, failed[0].Error);
                 break;
             }
-            // Pacing: a batch of b hints takes at least b / rate seconds, so a returning node sees a
-            // steady trickle, not the whole backlog at once.
-            var budget = TimeSpan.FromSeconds((double)hints.Count / _options.ReplayRatePerSecond) - time.GetElapsedTime(started);
-            if (budget > TimeSpan.Zero)
-            {
-                await Task.Delay(budget, time, cancellationToken);
-            }
+            await PaceAsync(started, hints.Count, cancellationToken);
         }
         if (delivered > 0)
         {
             LogReplayed(logger, node.NodeId, delivered);
         }
         return delivered;
+    }
+
+    /// <summary>One BatchReplicaWrite of <paramref name="items"/>; per item null when the node took it, else why not.</summary>
+    private async Task<string?[]> DeliverAsync(RingNode node, List<(string TenantId, byte[] Key, byte[] Payload)> items, CancellationToken cancellationToken)
+    {
+        var request = new BatchReplicaWriteRequest();
+        foreach (var (tenantId, key, payload) in items)
+        {
+            request.Items.Add(new ReplicaWriteRequest { TenantId = tenantId, Key = UnsafeByteOperations.UnsafeWrap(key), Versions = UnsafeByteOperations.UnsafeWrap(payload) });
+        }
+        var errors = new string?[items.Count];
+        try
+        {
+            var reply = await clients.BatchReplicaWriteAsync(node, request, cancellationToken);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var result = i < reply.Results.Count ? reply.Results[i] : null;
+                if (result is not { ResultCase: ReplicaWriteResult.ResultOneofCase.Ok })
+                {
+                    errors[i] = result?.Error is { } error ? $"{error.Reason}: {error.Message}" : "no result";
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Array.Fill(errors, ReplicaFailure.From(e).ToString());
+        }
+        return errors;
+    }
+
+    /// <summary>Pacing: a batch of b hints takes at least b / rate seconds, so a returning node sees a steady trickle, not the whole backlog at once.</summary>
+    private async Task PaceAsync(long started, int count, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds((double)count / _options.ReplayRatePerSecond) - time.GetElapsedTime(started);
+        if (budget > TimeSpan.Zero)
+        {
+            await Task.Delay(budget, time, cancellationToken);
+        }
     }
 
     private async Task<Dictionary<string, long>> CountAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 using PairDb.Contracts.Errors;
 using PairDb.Coordinator.Options;
+using PairDb.Coordinator.Replication.Hints.Spool;
 using PairDb.Coordinator.Telemetry;
 
 namespace PairDb.Coordinator.Replication.Hints;
@@ -19,11 +20,19 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// piling up in memory while PostgreSQL is slow. The channel itself is unbounded because these two
 /// counters, taken before a hint is queued and given back when its COPY ends, bound it.
 /// </para>
+/// <para>
+/// Spool (issue 15): a batch whose COPY has not committed within <see cref="HintOptions.StoreBudget"/>, or failed,
+/// is appended to the local <see cref="HintSpool"/> (fsync'ed) and its callers complete: a stopped or slow PostgreSQL
+/// costs a write at most the budget. While a COPY is known failing (one failed within the last
+/// <see cref="HintOptions.SpoolDrainInterval"/>, or one past its budget is still running) batches go straight to the
+/// spool; after that interval the next batch tries PostgreSQL again. A COPY past its budget may still commit: every
+/// hint carries a uid (<c>hints.hint_uid</c>, unique) so the spool mover's insert of the same hint is a no-op.
+/// </para>
 /// </summary>
 public sealed partial class HintWriter : BackgroundService
 {
     private const string Copy =
-        "COPY hints (target_node_id, tenant_id, key, payload, payload_size, created_at, next_attempt_at) FROM STDIN (FORMAT BINARY)";
+        "COPY hints (hint_uid, target_node_id, tenant_id, key, payload, payload_size, created_at, next_attempt_at) FROM STDIN (FORMAT BINARY)";
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly OverloadMetrics _overload;
@@ -37,11 +46,22 @@ public sealed partial class HintWriter : BackgroundService
     private readonly HintOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HintWriter> _logger;
+    private readonly HintSpool _spool;
+    private readonly HintSpoolMetrics _spoolMetrics;
+    private long _spoolFullRefusals;
+
+    /// <summary>A COPY that outlived its budget and may still be running (its batch is in the spool).</summary>
+    private Task _lateCopy = Task.CompletedTask;
+
+    /// <summary>When the last COPY failed (a <see cref="TimeProvider.GetTimestamp"/>), or 0.</summary>
+    private long _copyFailedAt;
 
     public HintWriter(
         HintDatabase database, HintBacklog backlog, ReplicationMetrics metrics, OverloadMetrics overload, IOptions<HintOptions> options,
-        TimeProvider time, ILogger<HintWriter> logger)
+        TimeProvider time, ILogger<HintWriter> logger, HintSpool spool, HintSpoolMetrics spoolMetrics)
     {
+        _spool = spool;
+        _spoolMetrics = spoolMetrics;
         _overload = overload;
         _database = database;
         _backlog = backlog;
@@ -70,7 +90,7 @@ public sealed partial class HintWriter : BackgroundService
             }
             return Task.CompletedTask;
         }
-        var hint = new PendingHint(targetNodeId, tenantId, key, payload);
+        var hint = new PendingHint(Guid.CreateVersion7(), targetNodeId, tenantId, key, payload, _time.GetUtcNow());
         if (!TryHold(hint))
         {
             _backlog.Abandoned(targetNodeId);
@@ -153,25 +173,15 @@ public sealed partial class HintWriter : BackgroundService
 
     private async Task WriteAsync(List<PendingHint> batch, CancellationToken cancellationToken)
     {
-        try
+        if (CopyKnownFailing())
         {
-            var now = _time.GetUtcNow().UtcDateTime;
-            await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken))
-            await using (var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
-            {
-                foreach (var hint in batch)
-                {
-                    await importer.StartRowAsync(cancellationToken);
-                    await importer.WriteAsync(hint.TargetNodeId, NpgsqlDbType.Varchar, cancellationToken);
-                    await importer.WriteAsync(hint.TenantId, NpgsqlDbType.Varchar, cancellationToken);
-                    await importer.WriteAsync(hint.Key, NpgsqlDbType.Bytea, cancellationToken);
-                    await importer.WriteAsync(hint.Payload, NpgsqlDbType.Bytea, cancellationToken);
-                    await importer.WriteAsync(hint.Payload.Length, NpgsqlDbType.Integer, cancellationToken);
-                    await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                    await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                }
-                await importer.CompleteAsync(cancellationToken);
-            }
+            ToSpool(batch);
+            return;
+        }
+        var copy = CopyAsync(batch, cancellationToken);
+        await Task.WhenAny(copy, Task.Delay(_options.StoreBudget, _time, cancellationToken));
+        if (copy.IsCompletedSuccessfully)
+        {
             _metrics.HintsStored(batch.Count);
             foreach (var hint in batch)
             {
@@ -179,18 +189,119 @@ public sealed partial class HintWriter : BackgroundService
                 _backlog.Committed(hint.TargetNodeId);
                 hint.Committed.TrySetResult();
             }
+            return;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        if (copy.IsCompleted)
         {
-            LogStoreFailed(_logger, batch.Count, e.Message);
+            CopyFailed(batch.Count, copy.Exception?.GetBaseException());
+        }
+        else
+        {
+            LogStoreSlow(_logger, batch.Count, _options.StoreBudget);
+            _lateCopy = copy.ContinueWith(
+                t => CopyFailed(batch.Count, t.Exception?.GetBaseException()),
+                CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+        }
+        ToSpool(batch);
+    }
+
+    private bool CopyKnownFailing()
+    {
+        var failedAt = Interlocked.Read(ref _copyFailedAt);
+        return !_lateCopy.IsCompleted || (failedAt != 0 && _time.GetElapsedTime(failedAt) < _options.SpoolDrainInterval);
+    }
+
+    private void CopyFailed(int count, Exception? error)
+    {
+        Interlocked.Exchange(ref _copyFailedAt, _time.GetTimestamp());
+        LogStoreFailed(_logger, count, error?.Message ?? "cancelled");
+    }
+
+    private async Task CopyAsync(List<PendingHint> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
+        foreach (var hint in batch)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(hint.Uid, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(hint.TargetNodeId, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(hint.TenantId, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(hint.Key, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(hint.Payload, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(hint.Payload.Length, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(hint.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(hint.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends the batch to the spool (one fsync) and completes its callers; hints past the spool's capacity are
+    /// refused as a full queue is (OVERLOADED), counted in <c>hint_spool_full_total</c> and logged (throttled).
+    /// </summary>
+    private void ToSpool(List<PendingHint> batch)
+    {
+        var spooled = new List<SpooledHint>(batch.Count);
+        foreach (var hint in batch)
+        {
+            spooled.Add(new SpooledHint(hint.Uid, hint.TargetNodeId, hint.TenantId, hint.Key, hint.Payload, hint.CreatedAt));
+        }
+        int taken;
+        try
+        {
+            taken = _spool.Append(spooled);
+        }
+        catch (IOException e)
+        {
+            LogSpoolFailed(_logger, batch.Count, e.Message);
             foreach (var hint in batch)
             {
                 Release(hint);
                 _backlog.Abandoned(hint.TargetNodeId);
                 hint.Committed.TrySetException(e);
             }
+            return;
+        }
+        _metrics.HintsStored(taken);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var hint = batch[i];
+            Release(hint);
+            if (i < taken)
+            {
+                _backlog.Committed(hint.TargetNodeId);
+                hint.Committed.TrySetResult();
+            }
+            else
+            {
+                _backlog.Abandoned(hint.TargetNodeId);
+                hint.Committed.TrySetException(SpoolFull(hint.TargetNodeId));
+            }
         }
     }
+
+    private PairDbException SpoolFull(string targetNodeId)
+    {
+        _spoolMetrics.SpoolFull(1);
+        if (Interlocked.Increment(ref _spoolFullRefusals) % 1000 == 1)
+        {
+            LogSpoolFull(_logger, targetNodeId, _spool.CapacityBytes, Volatile.Read(ref _spoolFullRefusals));
+        }
+        return new PairDbException(ErrorCode.Overloaded,
+            $"hint spool is full (limit {_spool.CapacityBytes} bytes) and PostgreSQL cannot take hints; hint for node {targetNodeId} not stored");
+    }
+
+    [LoggerMessage(EventId = 343, Level = LogLevel.Warning,
+        Message = "Hints spooled count={Count}: PostgreSQL did not commit them within store_budget={Budget}")]
+    private static partial void LogStoreSlow(ILogger logger, int count, TimeSpan budget);
+
+    [LoggerMessage(EventId = 344, Level = LogLevel.Warning,
+        Message = "Hint spool full target_node_id={TargetNodeId} spool_max_bytes={MaxBytes} refused={Refused}: hint not stored, the write is answered TIMEOUT if it needed it")]
+    private static partial void LogSpoolFull(ILogger logger, string targetNodeId, long maxBytes, long refused);
+
+    [LoggerMessage(EventId = 345, Level = LogLevel.Error, Message = "Failed to spool hints count={Count} error={Error}")]
+    private static partial void LogSpoolFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning,
         Message = "Hint cap reached target_node_id={TargetNodeId} max_hints_per_node={Cap} dropped={Dropped}: hints dropped, the node relies on read repair")]
@@ -203,8 +314,12 @@ public sealed partial class HintWriter : BackgroundService
         Message = "Hint queue full target_node_id={TargetNodeId} max_queued_hints={MaxHints} max_queued_hint_bytes={MaxBytes} refused={Refused}: hint not stored, the write is answered TIMEOUT if it needed it")]
     private static partial void LogQueueFull(ILogger logger, string targetNodeId, int maxHints, long maxBytes, long refused);
 
-    private sealed class PendingHint(string targetNodeId, string tenantId, byte[] key, byte[] payload)
+    private sealed class PendingHint(Guid uid, string targetNodeId, string tenantId, byte[] key, byte[] payload, DateTimeOffset createdAt)
     {
+        public Guid Uid { get; } = uid;
+
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
         public string TargetNodeId { get; } = targetNodeId;
 
         public string TenantId { get; } = tenantId;
