@@ -86,6 +86,12 @@ namespace PairDb.Migrations.Schema
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<Guid>("HintUid")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("hint_uid")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
                     b.Property<byte[]>("Key")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -133,6 +139,10 @@ namespace PairDb.Migrations.Schema
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_hints_created_at");
+
+                    b.HasIndex("HintUid")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hints_hint_uid");
 
                     b.HasIndex("TargetNodeId", "NextAttemptAt")
                         .HasDatabaseName("ix_hints_target_next_attempt");

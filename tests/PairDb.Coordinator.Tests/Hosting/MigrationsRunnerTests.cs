@@ -16,7 +16,7 @@ public sealed class MigrationsRunnerTests
 
         var first = await ProcessRunner.RunAsync(DotnetExecutable.Locate(), [runner, "--connection", database.ConnectionString], TimeSpan.FromSeconds(60));
         Assert.That(first.ExitCode, Is.Zero, first.Output);
-        Assert.That(first.Output, Does.Contain("5 migration(s) applied"), "the metadata tables, the Quartz job store, the node incarnations, the API keys and the node scheme");
+        Assert.That(first.Output, Does.Contain("6 migration(s) applied"), "the metadata tables, the Quartz job store, the node incarnations, the API keys, the node scheme and the hint uid");
         var second = await ProcessRunner.RunAsync(DotnetExecutable.Locate(), [runner, "--connection", database.ConnectionString], TimeSpan.FromSeconds(60));
         Assert.That(second.Output, Does.Contain("0 migration(s) applied"));
 
