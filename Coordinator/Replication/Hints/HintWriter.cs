@@ -178,7 +178,8 @@ public sealed partial class HintWriter : BackgroundService
             ToSpool(batch);
             return;
         }
-        var copy = CopyAsync(batch, cancellationToken);
+        // The COPY gets its own array: it may outlive this call, and the caller reuses the batch list.
+        var copy = CopyAsync([.. batch], cancellationToken);
         await Task.WhenAny(copy, Task.Delay(_options.StoreBudget, _time, cancellationToken));
         if (copy.IsCompletedSuccessfully)
         {
@@ -217,7 +218,7 @@ public sealed partial class HintWriter : BackgroundService
         LogStoreFailed(_logger, count, error?.Message ?? "cancelled");
     }
 
-    private async Task CopyAsync(List<PendingHint> batch, CancellationToken cancellationToken)
+    private async Task CopyAsync(PendingHint[] batch, CancellationToken cancellationToken)
     {
         await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);

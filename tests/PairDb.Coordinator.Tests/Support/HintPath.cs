@@ -10,7 +10,7 @@ namespace PairDb.Coordinator.Tests.Support;
 
 /// <summary>
 /// The hint writer as the coordinator builds it, on a database of the test's choosing and a spool in the test's own
-/// directory; the writer is not started until the test starts it.
+/// directory (or one it shares with a later path, as a restarted coordinator); the writer is not started until the test starts it.
 /// </summary>
 internal sealed class HintPath : IAsyncDisposable
 {
@@ -18,10 +18,12 @@ internal sealed class HintPath : IAsyncDisposable
     public const string Unreachable = "Host=127.0.0.1;Port=1;Timeout=2";
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly bool _ownsDirectory;
 
     public HintPath(HintOptions options, string connectionString = Unreachable, TestDirectory? directory = null)
     {
         Options = options;
+        _ownsDirectory = directory is null;
         Directory = directory ?? TestDirectory.Create();
         Database = new HintDatabase(MsOptions.Create(new MetadataOptions { ConnectionString = connectionString }));
         SpoolMetrics = new HintSpoolMetrics(Meters);
@@ -71,7 +73,10 @@ internal sealed class HintPath : IAsyncDisposable
         Spool.Dispose();
         await Database.DisposeAsync();
         await _services.DisposeAsync();
-        Directory.Dispose();
+        if (_ownsDirectory)
+        {
+            Directory.Dispose();
+        }
     }
 
     private HintSpool OpenSpool() => new(SpoolDirectory, Options.SpoolMaxBytes, SpoolMetrics, NullLogger<HintSpool>.Instance);
