@@ -131,6 +131,10 @@ public sealed class AdminHttpTests
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.That(json.RootElement.GetProperty("metadata").GetString(), Is.EqualTo("ok"));
         Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("degraded"), "no storage node is up yet");
+        var hints = json.RootElement.GetProperty("hints");
+        Assert.That(hints.GetProperty("spooled").GetInt64(), Is.Zero);
+        Assert.That(hints.GetProperty("spool_capacity_bytes").GetInt64(), Is.EqualTo(new Options.HintOptions().SpoolMaxBytes));
+        Assert.That(hints.GetProperty("spooled_by_target").EnumerateObject(), Is.Empty);
         Assert.That((await Http.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
@@ -141,6 +145,7 @@ public sealed class AdminHttpTests
         var text = await Http.GetStringAsync("/metrics");
         Assert.That(text, Does.Contain("storage_nodes"));
         Assert.That(text, Does.Contain("ring_version"));
+        Assert.That(text, Does.Contain("hints_spooled").And.Contain("hint_spool_bytes").And.Contain("hint_spool_full_total"), "the spool's instruments exist from start-up");
     }
 
     [Test]
