@@ -203,6 +203,7 @@ public sealed partial class HintSpool : IDisposable
         var path = PathOf(_activeSequence);
         _active = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1);
         _segments[_activeSequence] = new Segment(_activeSequence, path);
+        DirectorySync.Sync(_directory);
         return _active;
     }
 

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace PairDb.Coordinator.Replication.Hints.Spool;
+
+/// <summary>
+/// fsync of a directory, which the BCL does not expose: a new segment's name must be durable before hints in it are
+/// acknowledged (the engine's NativeSync does the same for its files; the coordinator does not reference the engine).
+/// </summary>
+internal static partial class DirectorySync
+{
+    public static void Sync(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var fd = Open(directory, 0);
+        if (fd < 0)
+        {
+            throw new IOException($"open directory failed path={directory} errno={Marshal.GetLastPInvokeError()}");
+        }
+        try
+        {
+            if (FSync(fd) != 0)
+            {
+                throw new IOException($"fsync directory failed path={directory} errno={Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}
