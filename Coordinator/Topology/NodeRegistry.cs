@@ -26,6 +26,7 @@ public sealed partial class NodeRegistry
     private readonly IOptions<RingOptions> _ringOptions;
     private readonly IOptions<TopologyChangeOptions> _changeOptions;
     private readonly ChangeScheduler _scheduler;
+    private readonly Ring.Snapshots.RingSnapshotStore _snapshots;
     private readonly Nodes.NodeIdentifier _identifier;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeRegistry> _logger;
@@ -38,6 +39,7 @@ public sealed partial class NodeRegistry
         IOptions<RingOptions> ringOptions,
         IOptions<TopologyChangeOptions> changeOptions,
         ChangeScheduler scheduler,
+        Ring.Snapshots.RingSnapshotStore snapshots,
         Nodes.NodeIdentifier identifier,
         TimeProvider time,
         ILogger<NodeRegistry> logger)
@@ -47,6 +49,7 @@ public sealed partial class NodeRegistry
         _ringOptions = ringOptions;
         _changeOptions = changeOptions;
         _scheduler = scheduler;
+        _snapshots = snapshots;
         _identifier = identifier;
         _time = time;
         _logger = logger;
@@ -75,6 +78,8 @@ public sealed partial class NodeRegistry
     /// Re-reads storage_nodes and publishes a new ring if anything that places keys changed (another
     /// coordinator's change, or a hand edit). Returns the current ring. Reloads are serialized and
     /// each reads after the caller's commit, so a stale read can never be published after a fresh one.
+    /// Every successful read also refreshes the ring snapshot (written only when the rows changed), so a
+    /// coordinator restarted while PostgreSQL is away serves the last ring it read, with current incarnations.
     /// </summary>
     public async Task<TokenRing> ReloadAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +88,9 @@ public sealed partial class NodeRegistry
         {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
             var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
-            return PublishIfChanged(rows);
+            var ring = PublishIfChanged(rows);
+            _snapshots.Save(ring.Version, rows);
+            return ring;
         }
         finally
         {
@@ -97,11 +104,23 @@ public sealed partial class NodeRegistry
         var current = _rings.Current;
         if (current.Version != 0 && fingerprint == _publishedFingerprint)
         {
+            _rings.ConfirmFromDatabase();
             return current;
         }
         var ring = _rings.Publish(rows);
         _publishedFingerprint = fingerprint;
         LogRingPublished(ring.Version, ring.Members.Count, ring.Nodes.Count, ring.TokenCount);
+        return ring;
+    }
+
+    /// <summary>
+    /// Serves the snapshot's ring (PostgreSQL unreachable at start-up). Its fingerprint counts as published, so the
+    /// first successful read after the outage publishes a new version only if the rows changed meanwhile.
+    /// </summary>
+    public TokenRing ServeSnapshot(Ring.Snapshots.RingSnapshot snapshot)
+    {
+        var ring = _rings.PublishSnapshot(snapshot);
+        _publishedFingerprint = Fingerprint([.. snapshot.Nodes]);
         return ring;
     }
 
