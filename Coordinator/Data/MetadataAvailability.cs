@@ -63,6 +63,15 @@ public sealed partial class MetadataAvailability
         return signal.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Throws <see cref="MetadataUnavailableException"/> during an outage: for operations that would only wait and fail.</summary>
+    public void ThrowIfUnavailable()
+    {
+        if (UnavailableSince is { } since)
+        {
+            throw new MetadataUnavailableException(since);
+        }
+    }
+
     /// <summary>PostgreSQL could not be reached (connect failure, timeout); call it for connection failures only, not SQL errors.</summary>
     public void ReportFailure(Exception exception)
     {
@@ -118,3 +127,10 @@ public sealed partial class MetadataAvailability
     [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "Metadata database available")]
     private partial void LogAvailable();
 }
+
+/// <summary>
+/// An operation needs PostgreSQL and PostgreSQL is away: the admin API answers 503 / UNAVAILABLE with pairdb code
+/// NODE_NOT_READY (2001) and "metadata database unavailable" at once, rather than after a connect timeout.
+/// </summary>
+public sealed class MetadataUnavailableException(DateTimeOffset since)
+    : Exception($"metadata database unavailable since {since:O}; membership changes, topology changes and jobs resume when it returns (data reads and writes go on)");

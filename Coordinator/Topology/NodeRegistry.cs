@@ -26,6 +26,8 @@ public sealed partial class NodeRegistry
     private readonly IOptions<RingOptions> _ringOptions;
     private readonly IOptions<TopologyChangeOptions> _changeOptions;
     private readonly ChangeScheduler _scheduler;
+    private readonly MetadataAvailability _availability;
+    private IReadOnlyList<StorageNodeRecord> _lastRows = [];
     private readonly Ring.Snapshots.RingSnapshotStore _snapshots;
     private readonly Nodes.NodeIdentifier _identifier;
     private readonly TimeProvider _time;
@@ -39,6 +41,7 @@ public sealed partial class NodeRegistry
         IOptions<RingOptions> ringOptions,
         IOptions<TopologyChangeOptions> changeOptions,
         ChangeScheduler scheduler,
+        MetadataAvailability availability,
         Ring.Snapshots.RingSnapshotStore snapshots,
         Nodes.NodeIdentifier identifier,
         TimeProvider time,
@@ -50,15 +53,25 @@ public sealed partial class NodeRegistry
         _changeOptions = changeOptions;
         _scheduler = scheduler;
         _snapshots = snapshots;
+        _availability = availability;
         _identifier = identifier;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Every node, oldest registration first (the runbook's <c>ORDER BY created_at</c>).</summary>
+    /// <summary>
+    /// Every node, oldest registration first (the runbook's <c>ORDER BY created_at</c>). While PostgreSQL is away: the
+    /// rows as last read (or from the snapshot), so operators and the prober still see the ring being served.
+    /// </summary>
     public async Task<IReadOnlyList<StorageNodeRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        if (!_availability.IsAvailable)
+        {
+            var last = new List<StorageNodeRecord>(Volatile.Read(ref _lastRows));
+            last.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.NodeId, b.NodeId));
+            return last;
+        }
+        await using var db = await OpenAsync(cancellationToken);
         return await db.StorageNodes.AsNoTracking()
             .OrderBy(n => n.CreatedAt).ThenBy(n => n.NodeId)
             .ToListAsync(cancellationToken);
@@ -67,7 +80,7 @@ public sealed partial class NodeRegistry
     /// <summary>The node and its current (pending or in_progress, else latest) topology change; NotFound when unknown.</summary>
     public async Task<NodeWithChange> GetAsync(string nodeId, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         var node = await db.StorageNodes.AsNoTracking().SingleOrDefaultAsync(n => n.NodeId == nodeId, cancellationToken)
             ?? throw NotFound(nodeId);
         var change = await LatestChangeAsync(db, nodeId, cancellationToken);
@@ -86,9 +99,10 @@ public sealed partial class NodeRegistry
         await _reloadGate.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            await using var db = await OpenAsync(cancellationToken);
             var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
             var ring = PublishIfChanged(rows);
+            Volatile.Write(ref _lastRows, rows);
             _snapshots.Save(ring.Version, rows);
             return ring;
         }
@@ -120,6 +134,7 @@ public sealed partial class NodeRegistry
     public TokenRing ServeSnapshot(Ring.Snapshots.RingSnapshot snapshot)
     {
         var ring = _rings.PublishSnapshot(snapshot);
+        Volatile.Write(ref _lastRows, snapshot.Nodes);
         _publishedFingerprint = Fingerprint([.. snapshot.Nodes]);
         return ring;
     }
@@ -147,6 +162,13 @@ public sealed partial class NodeRegistry
             .OrderByDescending(c => c.Status == ChangeStatuses.InProgress || c.Status == ChangeStatuses.Pending)
             .ThenByDescending(c => c.StartTime)
             .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A context on the metadata database; fails at once (<see cref="MetadataUnavailableException"/>) during an outage.</summary>
+    private ValueTask<PairDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        _availability.ThrowIfUnavailable();
+        return new ValueTask<PairDbContext>(_contexts.CreateDbContextAsync(cancellationToken));
+    }
 
     private static async Task LockMembershipAsync(PairDbContext db, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MembershipLockKey})", cancellationToken);

@@ -32,6 +32,10 @@ public sealed partial class TopologyRefresher : BackgroundService
             {
                 await _registry.ReloadAsync(stoppingToken);
             }
+            catch (Data.MetadataUnavailableException)
+            {
+                // The outage is logged once by MetadataAvailability; the ring in memory (or the snapshot's) stays.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Keep serving with the ring we have; PostgreSQL may be back next time.
