@@ -273,7 +273,7 @@ public sealed partial class NodeHealthProber : BackgroundService
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Could not read or write node incarnations in storage_nodes; probing goes on, the write is retried next round")]
     private partial void LogIdentityLoadFailed(Exception exception);
 
-    [LoggerMessage(EventId = 1206, Level = LogLevel.Debug, Message = "Storage node status not written to storage_nodes node_id={NodeId} status={Status}: {Error}; retried next round")]
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Debug, Message = "Storage node status not written to storage_nodes node_id={NodeId} status={Status}: {Error}; retried next round")]
     private partial void LogStatusWriteFailed(string nodeId, string status, string error);
 
     // Incarnation bookkeeping in PostgreSQL must not stretch a probe round while the database is slow or away:
