@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace PairDb.Coordinator.Data;
 
 /// <summary>
@@ -7,12 +5,11 @@ namespace PairDb.Coordinator.Data;
 /// <c>PairDb:Metadata:ProbeInterval</c>) or by any caller that just failed or succeeded against it. The data path
 /// never waits on it; it tells /health, the job scheduler's start, the admin API (fail fast with 503 instead of
 /// waiting out a connect timeout) and the API key cache that the database is away. Exported as the gauge
-/// <c>metadata_available</c> (1 or 0); transitions are logged with the outage's duration.
+/// <c>metadata_available</c> (1 or 0, <see cref="Telemetry.CoordinatorMetrics"/>); transitions are logged with the
+/// outage's duration.
 /// </summary>
 public sealed partial class MetadataAvailability
 {
-    public const string AvailableMetric = "metadata_available";
-
     private readonly TimeProvider _time;
     private readonly ILogger<MetadataAvailability> _logger;
     private readonly Lock _lock = new();
@@ -20,12 +17,10 @@ public sealed partial class MetadataAvailability
     private DateTimeOffset? _unavailableSince;
     private bool _known;
 
-    public MetadataAvailability(TimeProvider time, IMeterFactory meters, ILogger<MetadataAvailability> logger)
+    public MetadataAvailability(TimeProvider time, ILogger<MetadataAvailability> logger)
     {
         _time = time;
         _logger = logger;
-        meters.Create(Telemetry.CoordinatorMetrics.MeterName).CreateObservableGauge(
-            AvailableMetric, () => IsAvailable ? 1 : 0, description: "1 while the metadata database (PostgreSQL) answers, 0 during an outage");
     }
 
     /// <summary>True until a failure is reported, and again after the next success.</summary>
