@@ -9,6 +9,12 @@ namespace PairDb.Coordinator.Api.Http;
 /// <summary><c>/health/live</c> (the process is up) and <c>/health</c> (it can do its job).</summary>
 public static class HealthEndpoints
 {
+    // metadata_unavailable_since is null while PostgreSQL answers: written as null, not left out.
+    private static readonly System.Text.Json.JsonSerializerOptions HealthJson = new(HttpJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
+
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/live", () => Results.Json(new { status = "alive" }, HttpJson.Options)).RequireAuthorization(PairDb.Hosting.Security.PairDbPolicies.Anonymous);
@@ -52,6 +58,6 @@ public static class HealthEndpoints
             ring_members_up = membersUp,
             replication_factor = replicationFactor,
         };
-        return Results.Json(body, HttpJson.Options);
+        return Results.Json(body, HealthJson);
     }
 }
