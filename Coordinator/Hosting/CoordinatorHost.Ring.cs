@@ -72,6 +72,31 @@ public static partial class CoordinatorHost
         LogServingSnapshot(logger, served.Version, served.Nodes.Count, served.Members.Count, snapshot.WrittenAt, store.FilePath, reason);
     }
 
+    /// <summary>
+    /// With PostgreSQL up, start-up ends with the jobs scheduled, as before the scheduler's start moved to the
+    /// background; a database that vanishes meanwhile does not hold start-up (bounded by <see cref="JobStartWait"/>).
+    /// </summary>
+    private static async Task AwaitJobsAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!services.GetRequiredService<MetadataAvailability>().IsAvailable)
+        {
+            return;
+        }
+        try
+        {
+            await services.GetRequiredService<Jobs.JobSchedulerStarter>().Started.WaitAsync(JobStartWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogJobsStillStarting(logger, JobStartWait);
+        }
+    }
+
+    private static readonly TimeSpan JobStartWait = TimeSpan.FromSeconds(30);
+
+    [LoggerMessage(EventId = 1133, Level = LogLevel.Warning, Message = "Job scheduler not started within {Wait}; serving, it keeps trying in the background")]
+    private static partial void LogJobsStillStarting(ILogger logger, TimeSpan wait);
+
     private static RingSnapshot? ReadSnapshot(RingSnapshotStore store, ILogger logger, out string problem)
     {
         problem = "";

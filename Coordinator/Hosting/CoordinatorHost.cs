@@ -70,6 +70,7 @@ public static partial class CoordinatorHost
         await LoadRingAsync(app.Services, logger, migrate, metadata.ConnectionString, cancellationToken);
         _ = app.Services.GetRequiredService<CoordinatorMetrics>();
         await app.StartAsync(cancellationToken);
+        await AwaitJobsAsync(app.Services, logger, cancellationToken);
     }
 
     private static void ConfigureOptions(WebApplicationBuilder builder)
