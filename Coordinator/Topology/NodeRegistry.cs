@@ -99,7 +99,9 @@ public sealed partial class NodeRegistry
         await _reloadGate.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await OpenAsync(cancellationToken);
+            // Not gated on MetadataAvailability: a reload right after this coordinator's own commit must not be
+            // skipped because the probe's last answer was late; during a real outage it fails on its own.
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
             var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
             var ring = PublishIfChanged(rows);
             Volatile.Write(ref _lastRows, rows);
