@@ -14,5 +14,14 @@ catch (SecurityConfigurationException e)
     await Console.Error.WriteLineAsync("Coordinator refusing to start: " + e.Message);
     return 2;
 }
-await CoordinatorHost.RunAsync(app, migrate: Array.IndexOf(args, CoordinatorHost.MigrateSwitch) >= 0);
+try
+{
+    await CoordinatorHost.RunAsync(app, migrate: Array.IndexOf(args, CoordinatorHost.MigrateSwitch) >= 0);
+}
+catch (CoordinatorStartupException e)
+{
+    // No ring to serve (PostgreSQL unreachable and no snapshot): said plainly, and a supervisor restarts us later.
+    await Console.Error.WriteLineAsync("Coordinator cannot start: " + e.Message);
+    return 1;
+}
 return 0;

@@ -1,24 +1,16 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PairDb.Coordinator.Data;
 
 namespace PairDb.Coordinator.Health;
 
-/// <summary>The coordinator serves (grpc.health.v1) only while its metadata database answers.</summary>
-public sealed class MetadataHealthCheck : IHealthCheck
+/// <summary>
+/// grpc.health.v1: the coordinator serves data with or without its metadata database, so an outage is Degraded
+/// (which grpc.health.v1 reports as SERVING), never Unhealthy: the data path runs on the ring in memory.
+/// </summary>
+public sealed class MetadataHealthCheck(MetadataAvailability availability) : IHealthCheck
 {
-    private readonly IDbContextFactory<PairDbContext> _contexts;
-
-    public MetadataHealthCheck(IDbContextFactory<PairDbContext> contexts)
-    {
-        _contexts = contexts;
-    }
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy("metadata database reachable")
-            : HealthCheckResult.Unhealthy("metadata database unreachable");
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(availability.UnavailableSince is { } since
+            ? HealthCheckResult.Degraded($"metadata database unreachable since {since:O}; serving data from the ring in memory")
+            : HealthCheckResult.Healthy("metadata database reachable"));
 }

@@ -240,8 +240,18 @@ public sealed partial class NodeHealthProber : BackgroundService
         // and a failed write is retried next round because _persisted only moves after it succeeds.
         if (_persisted.GetValueOrDefault(nodeId) != status)
         {
-            await _registry.SetStatusAsync(nodeId, status, cancellationToken);
-            _persisted[nodeId] = status;
+            try
+            {
+                using var bounded = Bounded(cancellationToken);
+                await _registry.SetStatusAsync(nodeId, status, bounded.Token);
+                _persisted[nodeId] = status;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                // PostgreSQL away or slow: liveness (what routing reads) is already set; the next round writes it.
+                // One node's failed write must not leave the others of this round unrecorded.
+                LogStatusWriteFailed(nodeId, status, e.Message);
+            }
         }
     }
 
@@ -262,6 +272,9 @@ public sealed partial class NodeHealthProber : BackgroundService
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Could not read or write node incarnations in storage_nodes; probing goes on, the write is retried next round")]
     private partial void LogIdentityLoadFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Debug, Message = "Storage node status not written to storage_nodes node_id={NodeId} status={Status}: {Error}; retried next round")]
+    private partial void LogStatusWriteFailed(string nodeId, string status, string error);
 
     // Incarnation bookkeeping in PostgreSQL must not stretch a probe round while the database is slow or away:
     // liveness is what the data path needs, and the write is retried next round.

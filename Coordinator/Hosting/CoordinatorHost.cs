@@ -67,22 +67,10 @@ public static partial class CoordinatorHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PairDb.Coordinator");
         var metadata = app.Services.GetRequiredService<IOptions<MetadataOptions>>().Value;
         LogOptions(logger, app.Services, metadata);
-        if (migrate)
-        {
-            await MetadataMigrator.ApplyAsync(metadata.ConnectionString, logger, cancellationToken);
-        }
-        try
-        {
-            var ring = await app.Services.GetRequiredService<NodeRegistry>().ReloadAsync(cancellationToken);
-            LogRingLoaded(logger, ring.Nodes.Count, ring.Members.Count);
-        }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
-        {
-            throw new InvalidOperationException(
-                "The metadata schema is missing: run the Migrations project or start the coordinator with --migrate.", e);
-        }
+        await LoadRingAsync(app.Services, logger, migrate, metadata.ConnectionString, cancellationToken);
         _ = app.Services.GetRequiredService<CoordinatorMetrics>();
         await app.StartAsync(cancellationToken);
+        await AwaitJobsAsync(app.Services, logger, cancellationToken);
     }
 
     private static void ConfigureOptions(WebApplicationBuilder builder)
@@ -100,6 +88,8 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<RingOptions>, RingOptionsValidator>();
         services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
         services.AddSingleton<IValidateOptions<MetadataOptions>, MetadataOptionsValidator>();
+        services.AddOptions<MetadataProbeOptions>().Bind(configuration.GetSection(MetadataProbeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetadataProbeOptions>, MetadataProbeOptionsValidator>();
         services.AddOptions<ReplicationOptions>().Bind(configuration.GetSection(ReplicationOptions.Section)).ValidateOnStart();
         services.AddOptions<HintOptions>().Bind(configuration.GetSection(HintOptions.Section)).ValidateOnStart();
         services.AddOptions<ValidationOptions>().Bind(configuration.GetSection(ValidationSection)).ValidateOnStart();
@@ -141,6 +131,10 @@ public static partial class CoordinatorHost
         services.AddPooledDbContextFactory<PairDbContext>((provider, db) =>
             PairDbContext.Configure(db, provider.GetRequiredService<IOptions<MetadataOptions>>().Value.ConnectionString));
         services.AddSingleton<RingProvider>();
+        services.AddSingleton<Ring.Snapshots.RingSnapshotStore>();
+        services.AddSingleton<MetadataAvailability>();
+        services.AddSingleton<MetadataProbe>();
+        services.AddHostedService(provider => provider.GetRequiredService<MetadataProbe>());
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<NodeLiveness>();
         services.AddSingleton<NodeIdentities>();

@@ -10,8 +10,9 @@ namespace PairDb.Coordinator.Jobs;
 /// <c>qrtz_*</c>, created by the migrations and only validated here), clustered, so that every
 /// coordinator on one database shares one schedule: a <c>[DisallowConcurrentExecution]</c> job runs on
 /// one coordinator at a time, and the jobs of a coordinator that dies are taken over by another (at
-/// once by itself when it comes back under the same instance id). The recurring jobs are put in
-/// place at every start by <see cref="RecurringJobRegistrar"/>; on-demand durable jobs go through
+/// once by itself when it comes back under the same instance id). The scheduler starts once PostgreSQL
+/// answers (<see cref="JobSchedulerStarter"/>, not at host start: the data path must not wait for the
+/// database), and the recurring jobs are put in place then by <see cref="RecurringJobRegistrar"/>; on-demand durable jobs go through
 /// <see cref="DurableJobScheduler"/> and <see cref="TopologyJobScheduler"/>.
 /// </summary>
 public static class JobRegistration
@@ -54,14 +55,20 @@ public static class JobRegistration
                 {
                     options.TablePrefix = "qrtz_";
                     options.SchemaProvisioning = SchemaProvisioning.Validate;
+                    // PostgreSQL down while running: trigger acquisition, misfire handling and check-in back off this
+                    // long between attempts (default 15 s), and a firing's completion is retried until the database
+                    // takes it, so a job cut short by the outage is neither lost nor recorded twice. 2 s: jobs resume
+                    // within seconds of the database's return without hammering it meanwhile.
+                    options.DbRetryInterval = jobs.DbFailureRetryInterval;
                 });
             });
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSingleton<DurableJobScheduler>();
         services.AddSingleton<TopologyJobScheduler>();
         services.AddCleanup();
-        services.AddHostedService<RecurringJobRegistrar>();
+        services.AddSingleton<RecurringJobRegistrar>();
+        services.AddSingleton<JobSchedulerStarter>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobSchedulerStarter>());
         return services;
     }
 }

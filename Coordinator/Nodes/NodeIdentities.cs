@@ -23,6 +23,18 @@ public sealed class NodeIdentities
     public void Load(StorageNodeRecord record) =>
         _known.TryAdd(record.NodeId, new Known(record.Incarnation, record.IncarnationSince, [.. record.RetiredIncarnations], Persisted: true));
 
+    /// <summary>
+    /// Seeds every node from the ring snapshot (PostgreSQL unreachable at start-up). Counted as persisted: the rows
+    /// came from storage_nodes; an incarnation the node took since is accepted as new and written when PostgreSQL returns.
+    /// </summary>
+    public void LoadAll(IEnumerable<StorageNodeRecord> records)
+    {
+        foreach (var record in records)
+        {
+            Load(record);
+        }
+    }
+
     /// <summary>The incarnation recorded for <paramref name="nodeId"/>, if any.</summary>
     public string? IncarnationOf(string nodeId) => _known.TryGetValue(nodeId, out var known) ? known.Incarnation : null;
 

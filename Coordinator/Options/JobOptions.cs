@@ -34,6 +34,12 @@ public sealed class JobOptions
     /// </summary>
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the job store waits before retrying after PostgreSQL failed it (Quartz's DbRetryInterval, default
+    /// 15 s there): how soon jobs and topology changes resume after an outage. Default 2 seconds.
+    /// </summary>
+    public TimeSpan DbFailureRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Jobs this coordinator runs at once (Quartz thread pool). Default 4.</summary>
     public int MaxConcurrency { get; set; } = 4;
 
@@ -66,6 +72,10 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         if (options.IdleWaitTime < TimeSpan.FromSeconds(1))
         {
             failures.Add($"{P}IdleWaitTime {options.IdleWaitTime} must be at least 1 second");
+        }
+        if (options.DbFailureRetryInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{P}DbFailureRetryInterval {options.DbFailureRetryInterval} must be at least 100 ms");
         }
         if (options.MaxConcurrency is < 1 or > 64)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using PairDb.Coordinator.Data;
 using PairDb.Hosting.Security;
 
 namespace PairDb.Coordinator.Security;
@@ -14,9 +15,11 @@ namespace PairDb.Coordinator.Security;
 /// <see cref="ApiKeyRefresher"/>) asks PostgreSQL which cached ids are still unrevoked and unexpired and
 /// drops the others, so a revocation made on any coordinator takes effect here within one interval
 /// (two when a lookup that started before the revocation lands just after a refresh).</item>
-/// <item>An entry no refresh has confirmed for <see cref="StaleAfterIntervals"/> intervals (the database
-/// unreachable from here) is not trusted: the key is looked up again, which fails while the database
-/// does. A coordinator cut off from the metadata cannot keep honouring keys revoked elsewhere.</item>
+/// <item>An entry no refresh has confirmed for <see cref="StaleAfterIntervals"/> intervals is looked up again,
+/// unless the database is unreachable (<see cref="MetadataAvailability"/>): during a PostgreSQL outage keys
+/// already verified stay valid (their expiry still applies), because refusing every tenant would turn a metadata
+/// outage into a data outage. The trade-off: a key revoked during the outage keeps working here until the
+/// database returns and the next refresh drops it (within one interval of its return).</item>
 /// <item>An id with no usable row is remembered as unknown for one interval, and at most
 /// <see cref="MaxConcurrentLookups"/> lookups run at once: a flood of made-up keys costs PostgreSQL a
 /// bounded number of concurrent indexed reads, never one connection per request.</item>
@@ -32,16 +35,18 @@ public sealed class ApiKeyVerifier : ITenantKeyVerifier, IDisposable
 
     private readonly ApiKeyStore _store;
     private readonly TimeProvider _time;
+    private readonly MetadataAvailability _availability;
     private readonly TimeSpan _interval;
     private readonly ConcurrentDictionary<string, VerifiedKey> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lookups = new(MaxConcurrentLookups, MaxConcurrentLookups);
     private int _queuedLookups;
 
-    public ApiKeyVerifier(ApiKeyStore store, TimeProvider time, IOptions<SecurityOptions> options)
+    public ApiKeyVerifier(ApiKeyStore store, TimeProvider time, IOptions<SecurityOptions> options, MetadataAvailability availability)
     {
         _store = store;
         _time = time;
+        _availability = availability;
         _interval = options.Value.ApiKeyRefreshInterval;
     }
 
@@ -144,7 +149,7 @@ public sealed class ApiKeyVerifier : ITenantKeyVerifier, IDisposable
     public void Dispose() => _lookups.Dispose();
 
     private bool TryCached(string keyId, DateTimeOffset now, out VerifiedKey entry) =>
-        _verified.TryGetValue(keyId, out entry!) && now - entry.ConfirmedAt < _interval * StaleAfterIntervals;
+        _verified.TryGetValue(keyId, out entry!) && (now - entry.ConfirmedAt < _interval * StaleAfterIntervals || !_availability.IsAvailable);
 
     private bool IsKnownUnknown(string keyId, DateTimeOffset now) =>
         _unknownUntil.TryGetValue(keyId, out var until) && until > now;

@@ -26,7 +26,7 @@ public sealed partial class NodeRegistry
                 $"register it as '{answered}', or start it with PairDb:StorageNode:NodeId={registration.NodeId}");
         }
 
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);
         var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);

@@ -15,7 +15,7 @@ public sealed partial class NodeRegistry
     public async Task<bool> CompleteChangeAsync(
         string changeId, Func<PendingChangeRecord, List<StorageNodeRecord>, DateTimeOffset, string?> finalize, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);
         var change = await db.PendingChanges.SingleOrDefaultAsync(c => c.ChangeId == changeId, cancellationToken);
@@ -69,7 +69,7 @@ public sealed partial class NodeRegistry
     public async Task<PendingChangeRecord> AbortChangeAsync(
         string changeId, Func<PendingChangeRecord, List<StorageNodeRecord>, DateTimeOffset, string> finalize, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);
         var change = await db.PendingChanges.SingleOrDefaultAsync(c => c.ChangeId == changeId, cancellationToken)

@@ -15,7 +15,7 @@ public sealed partial class NodeRegistry
     /// </summary>
     public async Task<NodeWithChange> RemoveAsync(string nodeId, bool force, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);
         var rows = await db.StorageNodes.ToListAsync(cancellationToken);
@@ -80,7 +80,7 @@ public sealed partial class NodeRegistry
     /// <summary>Sets or clears the drain flag; NotFound when unknown. Returns the updated row.</summary>
     public async Task<StorageNodeRecord> SetDrainingAsync(string nodeId, bool draining, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockMembershipAsync(db, cancellationToken);
         var rows = await db.StorageNodes.ToListAsync(cancellationToken);
@@ -103,7 +103,7 @@ public sealed partial class NodeRegistry
     /// </summary>
     public async Task<bool> SetStatusAsync(string nodeId, string status, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         var now = Now();
         var changed = await db.StorageNodes
             .Where(n => n.NodeId == nodeId && n.Status != status)
@@ -114,7 +114,7 @@ public sealed partial class NodeRegistry
     /// <summary>Records the incarnation a node answered with and the ones it replaced (the health prober calls this).</summary>
     public async Task SetIncarnationAsync(string nodeId, string incarnation, DateTimeOffset? since, string[] retired, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         var now = Now();
         await db.StorageNodes
             .Where(n => n.NodeId == nodeId)

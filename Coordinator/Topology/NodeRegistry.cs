@@ -26,6 +26,9 @@ public sealed partial class NodeRegistry
     private readonly IOptions<RingOptions> _ringOptions;
     private readonly IOptions<TopologyChangeOptions> _changeOptions;
     private readonly ChangeScheduler _scheduler;
+    private readonly MetadataAvailability _availability;
+    private IReadOnlyList<StorageNodeRecord> _lastRows = [];
+    private readonly Ring.Snapshots.RingSnapshotStore _snapshots;
     private readonly Nodes.NodeIdentifier _identifier;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeRegistry> _logger;
@@ -38,6 +41,8 @@ public sealed partial class NodeRegistry
         IOptions<RingOptions> ringOptions,
         IOptions<TopologyChangeOptions> changeOptions,
         ChangeScheduler scheduler,
+        MetadataAvailability availability,
+        Ring.Snapshots.RingSnapshotStore snapshots,
         Nodes.NodeIdentifier identifier,
         TimeProvider time,
         ILogger<NodeRegistry> logger)
@@ -47,15 +52,26 @@ public sealed partial class NodeRegistry
         _ringOptions = ringOptions;
         _changeOptions = changeOptions;
         _scheduler = scheduler;
+        _snapshots = snapshots;
+        _availability = availability;
         _identifier = identifier;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Every node, oldest registration first (the runbook's <c>ORDER BY created_at</c>).</summary>
+    /// <summary>
+    /// Every node, oldest registration first (the runbook's <c>ORDER BY created_at</c>). While PostgreSQL is away: the
+    /// rows as last read (or from the snapshot), so operators and the prober still see the ring being served.
+    /// </summary>
     public async Task<IReadOnlyList<StorageNodeRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        if (!_availability.IsAvailable)
+        {
+            var last = new List<StorageNodeRecord>(Volatile.Read(ref _lastRows));
+            last.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.NodeId, b.NodeId));
+            return last;
+        }
+        await using var db = await OpenAsync(cancellationToken);
         return await db.StorageNodes.AsNoTracking()
             .OrderBy(n => n.CreatedAt).ThenBy(n => n.NodeId)
             .ToListAsync(cancellationToken);
@@ -64,7 +80,7 @@ public sealed partial class NodeRegistry
     /// <summary>The node and its current (pending or in_progress, else latest) topology change; NotFound when unknown.</summary>
     public async Task<NodeWithChange> GetAsync(string nodeId, CancellationToken cancellationToken)
     {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
         var node = await db.StorageNodes.AsNoTracking().SingleOrDefaultAsync(n => n.NodeId == nodeId, cancellationToken)
             ?? throw NotFound(nodeId);
         var change = await LatestChangeAsync(db, nodeId, cancellationToken);
@@ -75,15 +91,22 @@ public sealed partial class NodeRegistry
     /// Re-reads storage_nodes and publishes a new ring if anything that places keys changed (another
     /// coordinator's change, or a hand edit). Returns the current ring. Reloads are serialized and
     /// each reads after the caller's commit, so a stale read can never be published after a fresh one.
+    /// Every successful read also refreshes the ring snapshot (written only when the rows changed), so a
+    /// coordinator restarted while PostgreSQL is away serves the last ring it read, with current incarnations.
     /// </summary>
     public async Task<TokenRing> ReloadAsync(CancellationToken cancellationToken)
     {
         await _reloadGate.WaitAsync(cancellationToken);
         try
         {
+            // Not gated on MetadataAvailability: a reload right after this coordinator's own commit must not be
+            // skipped because the probe's last answer was late; during a real outage it fails on its own.
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
             var rows = await db.StorageNodes.AsNoTracking().ToListAsync(cancellationToken);
-            return PublishIfChanged(rows);
+            var ring = PublishIfChanged(rows);
+            Volatile.Write(ref _lastRows, rows);
+            _snapshots.Save(ring.Version, rows);
+            return ring;
         }
         finally
         {
@@ -97,11 +120,24 @@ public sealed partial class NodeRegistry
         var current = _rings.Current;
         if (current.Version != 0 && fingerprint == _publishedFingerprint)
         {
+            _rings.ConfirmFromDatabase();
             return current;
         }
         var ring = _rings.Publish(rows);
         _publishedFingerprint = fingerprint;
         LogRingPublished(ring.Version, ring.Members.Count, ring.Nodes.Count, ring.TokenCount);
+        return ring;
+    }
+
+    /// <summary>
+    /// Serves the snapshot's ring (PostgreSQL unreachable at start-up). Its fingerprint counts as published, so the
+    /// first successful read after the outage publishes a new version only if the rows changed meanwhile.
+    /// </summary>
+    public TokenRing ServeSnapshot(Ring.Snapshots.RingSnapshot snapshot)
+    {
+        var ring = _rings.PublishSnapshot(snapshot);
+        Volatile.Write(ref _lastRows, snapshot.Nodes);
+        _publishedFingerprint = Fingerprint([.. snapshot.Nodes]);
         return ring;
     }
 
@@ -128,6 +164,13 @@ public sealed partial class NodeRegistry
             .OrderByDescending(c => c.Status == ChangeStatuses.InProgress || c.Status == ChangeStatuses.Pending)
             .ThenByDescending(c => c.StartTime)
             .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A context on the metadata database; fails at once (<see cref="MetadataUnavailableException"/>) during an outage.</summary>
+    private ValueTask<PairDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        _availability.ThrowIfUnavailable();
+        return new ValueTask<PairDbContext>(_contexts.CreateDbContextAsync(cancellationToken));
+    }
 
     private static async Task LockMembershipAsync(PairDbContext db, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MembershipLockKey})", cancellationToken);

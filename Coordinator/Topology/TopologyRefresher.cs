@@ -11,13 +11,16 @@ namespace PairDb.Coordinator.Topology;
 public sealed partial class TopologyRefresher : BackgroundService
 {
     private readonly NodeRegistry _registry;
+    private readonly Data.MetadataAvailability _availability;
     private readonly IOptions<RingOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TopologyRefresher> _logger;
 
-    public TopologyRefresher(NodeRegistry registry, IOptions<RingOptions> options, TimeProvider time, ILogger<TopologyRefresher> logger)
+    public TopologyRefresher(
+        NodeRegistry registry, Data.MetadataAvailability availability, IOptions<RingOptions> options, TimeProvider time, ILogger<TopologyRefresher> logger)
     {
         _registry = registry;
+        _availability = availability;
         _options = options;
         _time = time;
         _logger = logger;
@@ -28,6 +31,11 @@ public sealed partial class TopologyRefresher : BackgroundService
         using var timer = new PeriodicTimer(_options.Value.RefreshInterval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!_availability.IsAvailable)
+            {
+                // The outage is logged once by MetadataAvailability; the ring in memory (or the snapshot's) stays.
+                continue;
+            }
             try
             {
                 await _registry.ReloadAsync(stoppingToken);

@@ -21,5 +21,9 @@ ENV PairDb__Coordinator__GrpcPort=8080 \
     PairDb__Coordinator__HttpPort=8081
 # 8080: gRPC (KeyValueService, CoordinatorService); 8081: HTTP admin API, /health, /metrics.
 EXPOSE 8080 8081
+# The coordinator's own durable files (ring snapshot, hint spool): PairDb:Coordinator:StateDirectory's default,
+# owned by the app user; mount a volume here (docker-compose.yml, the StatefulSet's claim).
+RUN mkdir -p /var/lib/pairdb/coordinator && chown "$APP_UID" /var/lib/pairdb/coordinator
+VOLUME /var/lib/pairdb/coordinator
 USER $APP_UID
 ENTRYPOINT ["dotnet", "PairDb.Coordinator.dll"]

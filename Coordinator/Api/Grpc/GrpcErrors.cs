@@ -29,6 +29,10 @@ public static class GrpcErrors
         {
             throw e.ToRpcException();
         }
+        catch (Data.MetadataUnavailableException e)
+        {
+            throw RpcErrors.ToRpcException(ErrorCode.NodeNotReady, e.Message);
+        }
         catch (Exception e) when (e is NpgsqlException or DbUpdateException or TimeoutException)
         {
             throw RpcErrors.ToRpcException(ErrorCode.NodeNotReady, $"metadata database unavailable: {e.Message}");

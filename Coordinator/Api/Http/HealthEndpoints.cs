@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Nodes;
@@ -11,7 +10,11 @@ namespace PairDb.Coordinator.Api.Http;
 /// <summary><c>/health/live</c> (the process is up) and <c>/health</c> (it can do its job).</summary>
 public static class HealthEndpoints
 {
-    private static readonly TimeSpan MetadataProbeTimeout = TimeSpan.FromSeconds(2);
+    // metadata_unavailable_since is null while PostgreSQL answers: written as null, not left out.
+    private static readonly System.Text.Json.JsonSerializerOptions HealthJson = new(HttpJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -20,32 +23,20 @@ public static class HealthEndpoints
     }
 
     /// <summary>
-    /// healthy: metadata reachable and at least N ring members UP; degraded: metadata reachable but
-    /// fewer members UP; unhealthy (503): metadata unreachable, so no membership change can be made.
+    /// healthy: metadata reachable and at least N ring members UP; degraded: fewer members UP, or the metadata
+    /// database unreachable (the data path goes on from the ring in memory or the snapshot: reads and writes work,
+    /// membership changes and jobs wait), with <c>metadata_unavailable_since</c> and <c>ring_source</c> saying so.
+    /// Always 200: a load balancer must keep sending traffic to a coordinator that serves data.
     /// </summary>
-    private static async Task<IResult> HealthAsync(
-        IDbContextFactory<PairDbContext> contexts,
+    private static IResult HealthAsync(
+        MetadataAvailability availability,
         RingProvider rings,
         NodeLiveness liveness,
         IOptions<RingOptions> ringOptions,
-        HintSpool spool,
-        CancellationToken cancellationToken)
+        HintSpool spool)
     {
-        var metadataOk = false;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            deadline.CancelAfter(MetadataProbeTimeout);
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(deadline.Token);
-                metadataOk = await db.Database.CanConnectAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                metadataOk = false;
-            }
-        }
-
+        // The probe's last answer (every PairDb:Metadata:ProbeInterval): /health never waits on PostgreSQL itself.
+        var metadataOk = availability.IsAvailable;
         var ring = rings.Current;
         var membersUp = 0;
         foreach (var member in ring.Members)
@@ -56,11 +47,13 @@ public static class HealthEndpoints
             }
         }
         var replicationFactor = ringOptions.Value.ReplicationFactor;
-        var status = !metadataOk ? "unhealthy" : membersUp >= replicationFactor ? "healthy" : "degraded";
+        var status = metadataOk && membersUp >= replicationFactor ? "healthy" : "degraded";
         var body = new
         {
             status,
             metadata = metadataOk ? "ok" : "unavailable",
+            metadata_unavailable_since = availability.UnavailableSince,
+            ring_source = rings.Source == RingSource.Snapshot ? "snapshot" : "database",
             ring_version = ring.Version,
             nodes = ring.Nodes.Count,
             ring_members = ring.Members.Count,
@@ -69,6 +62,6 @@ public static class HealthEndpoints
             // Hints PostgreSQL could not take in time, on this coordinator's disk (the table's are in `pairdb hints`).
             hints = new { spooled = spool.Count, spool_bytes = spool.Bytes, spool_capacity_bytes = spool.CapacityBytes, spooled_by_target = spool.CountsByTarget() },
         };
-        return Results.Json(body, HttpJson.Options, statusCode: metadataOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return Results.Json(body, HealthJson);
     }
 }

@@ -28,6 +28,10 @@ public static class HttpErrors
         {
             return Error(StatusCodes.Status400BadRequest, e.Code, e.Message);
         }
+        catch (Data.MetadataUnavailableException e)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, ErrorCode.NodeNotReady, e.Message);
+        }
         catch (Exception e) when (e is NpgsqlException or DbUpdateException or TimeoutException)
         {
             return Error(StatusCodes.Status503ServiceUnavailable, ErrorCode.NodeNotReady, $"metadata database unavailable: {e.Message}");

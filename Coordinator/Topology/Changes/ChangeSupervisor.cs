@@ -12,11 +12,16 @@ namespace PairDb.Coordinator.Topology.Changes;
 /// </summary>
 public sealed partial class ChangeSupervisor(
     ChangeStore store, ChangeScheduler scheduler, TopologyMetrics metrics, IOptions<TopologyChangeOptions> options,
-    TimeProvider time, ILogger<ChangeSupervisor> logger) : BackgroundService
+    MetadataAvailability availability, TimeProvider time, ILogger<ChangeSupervisor> logger) : BackgroundService
 {
     /// <summary>One pass; with <paramref name="runNow"/> every active change's job fires at once.</summary>
     public async Task PassAsync(bool runNow, CancellationToken cancellationToken)
     {
+        if (!availability.IsAvailable)
+        {
+            // Changes are paused with the database (their state lives there); the first pass after it returns catches up.
+            return;
+        }
         try
         {
             foreach (var change in await store.ListActiveAsync(cancellationToken))

@@ -99,6 +99,15 @@ public sealed class DockerComposeTests
     }
 
     [Test]
+    public void Coordinator_KeepsItsStateDirectoryOnANamedVolume()
+    {
+        // The ring snapshot and hint spool (README "During a PostgreSQL outage") must survive a container restart.
+        var state = Volumes(_services.Map("coordinator")).Single(v => v.Target == "/var/lib/pairdb/coordinator");
+
+        Assert.That(state.Source, Does.Not.StartWith("."), "a named volume, not a bind mount");
+    }
+
+    [Test]
     public void NamedVolumes_AreDeclared()
     {
         var declared = _compose.Map("volumes").Keys().ToHashSet();

@@ -31,7 +31,7 @@ public sealed class KubernetesManifestTests
             "ConfigMap/pairdb-config",
             "StatefulSet/pairdb-storage",
             "Service/pairdb-storage",
-            "Deployment/pairdb-coordinator",
+            "StatefulSet/pairdb-coordinator",
             "Service/pairdb-coordinator",
             "Job/pairdb-migrations",
         }));
@@ -93,9 +93,9 @@ public sealed class KubernetesManifestTests
     }
 
     [Test]
-    public void Coordinator_DeploymentAndServiceAgreeOnPortsAndProbes()
+    public void Coordinator_StatefulSetAndServiceAgreeOnPortsProbesAndStateVolume()
     {
-        var spec = One("Deployment", "pairdb-coordinator").Map("spec");
+        var spec = One("StatefulSet", "pairdb-coordinator").Map("spec");
         var container = Container(spec);
         var expected = new[]
         {
@@ -109,6 +109,10 @@ public sealed class KubernetesManifestTests
         Assert.That(container.Has("readinessProbe"), Is.True);
         Assert.That(Env(container).Select(e => e.Text("name")), Has.Member(ConfigurationKeys.MetadataConnectionString));
         Assert.That(SelectorMatchesTemplate(spec), Is.True, "selector matches the pod template's labels");
+        // The ring snapshot and hint spool outlive the pod: a claim per coordinator, mounted at the StateDirectory default.
+        var claim = spec.Seq("volumeClaimTemplates").Children.Cast<YamlMappingNode>().Single().Map("metadata").Text("name");
+        var mounts = container.Seq("volumeMounts").Children.Cast<YamlMappingNode>();
+        Assert.That(mounts.Single(m => m.Text("name") == claim).Text("mountPath"), Is.EqualTo("/var/lib/pairdb/coordinator"));
     }
 
     [Test]
@@ -141,7 +145,7 @@ public sealed class KubernetesManifestTests
         var services = DeployFiles.ReadYaml("docker-compose.yml").Single().Map("services");
 
         Assert.That(Container(One("StatefulSet", "pairdb-storage")).Text("image"), Is.EqualTo(services.Map("storage-node-1").Text("image")));
-        Assert.That(Container(One("Deployment", "pairdb-coordinator")).Text("image"), Is.EqualTo(services.Map("coordinator").Text("image")));
+        Assert.That(Container(One("StatefulSet", "pairdb-coordinator")).Text("image"), Is.EqualTo(services.Map("coordinator").Text("image")));
         var job = One("Job", "pairdb-migrations").Map("spec").Map("template").Map("spec").Seq("containers").Children.Cast<YamlMappingNode>().Single();
         Assert.That(job.Text("image"), Is.EqualTo(services.Map("migrations").Text("image")));
     }

@@ -55,6 +55,51 @@ public sealed class CoordinatorProcessTests
         Assert.That(viaHttpPort.Nodes, Has.Count.EqualTo(1), "gRPC on the HTTP port");
     }
 
+    [Test]
+    public async Task Start_PostgresUnreachableAndNoSnapshot_ExitsNonZeroSayingWhy()
+    {
+        using var directory = TestDirectory.Create();
+        var ports = FreePort.Next(2);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            LocateCoordinator(),
+            $"--ConnectionStrings:Metadata={MetadataOutageTests.UnreachablePostgres()}",
+            "--PairDb:Coordinator:ListenAddress=127.0.0.1",
+            $"--PairDb:Coordinator:GrpcPort={ports[0]}",
+            $"--PairDb:Coordinator:HttpPort={ports[1]}",
+            "--PairDb:Coordinator:StateDirectory=" + directory.Combine("state"),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail("the coordinator was still running 90 s after start with no PostgreSQL and no snapshot; it should have exited");
+            }
+        }
+
+        Assert.That(process.ExitCode, Is.Not.Zero);
+        Assert.That(await stderr, Does.Contain("no ring snapshot in " + directory.Combine("state", "ring")).And.Contain("PostgreSQL unreachable"),
+            "stdout: " + await stdout);
+    }
+
     private static string LocateCoordinator()
     {
         var configuration = typeof(CoordinatorProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

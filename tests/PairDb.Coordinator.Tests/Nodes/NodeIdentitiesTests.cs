@@ -109,6 +109,24 @@ public sealed class NodeIdentitiesTests
     }
 
     [Test]
+    public void LoadAll_FromRingSnapshot_NodeRestartedDuringOutageAcceptedAndOldCopyRefused()
+    {
+        // A coordinator started from its snapshot while PostgreSQL is away: the snapshot's rows are its identities.
+        var identities = new NodeIdentities();
+        identities.LoadAll([Row("bbbb", "aaaa")]);
+
+        var restarted = identities.Check("node-1", "node-1", "cccc", Since, ["bbbb", "aaaa"]);
+        var oldCopy = identities.Check("node-1", "node-1", "aaaa", Since, []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(restarted.Accepted && restarted.IsNew, Is.True, "a restart during the outage comes back at once");
+            Assert.That(identities.Unpersisted("node-1")?.Incarnation, Is.EqualTo("cccc"), "written to storage_nodes when PostgreSQL returns");
+            Assert.That(oldCopy.Accepted, Is.False, "retired incarnations are refused without PostgreSQL too");
+        });
+    }
+
+    [Test]
     public void Check_ManyIncarnations_RetiredListBounded()
     {
         var identities = new NodeIdentities();

@@ -130,6 +130,26 @@ public sealed class ApiKeyVerifierTests
     }
 
     [Test]
+    public async Task Verify_DuringMetadataOutage_KeyVerifiedBeforeStaysValidUntilTheDatabaseReturns()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var parts = await ApiKeyParts.StartAsync(_database.ConnectionString, time, Interval);
+        var created = await parts.Store.CreateAsync("tenant-outage", null, CancellationToken.None);
+        Assert.That(await parts.VerifyAsync(created.ApiKey), Is.Not.Null, "verified before the outage");
+
+        // PostgreSQL goes away; no refresh confirms the key for longer than the staleness limit. The revocation
+        // below is what a refresh or lookup would see: while the database is unreachable nothing here looks.
+        await _database.ScalarAsync<object>($"UPDATE api_keys SET revoked_at = now() WHERE key_id = '{created.KeyId}'");
+        parts.Availability.ReportFailure(new TimeoutException("test: metadata unreachable"));
+        time.Advance(Interval * (ApiKeyVerifier.StaleAfterIntervals + 1));
+        Assert.That(await parts.VerifyAsync(created.ApiKey), Is.Not.Null, "still valid during the outage");
+
+        // Back: the stale entry is looked up again and the revocation takes effect.
+        parts.Availability.ReportSuccess();
+        Assert.That(await parts.VerifyAsync(created.ApiKey), Is.Null);
+    }
+
+    [Test]
     public async Task Verify_UnknownKeyId_RememberedForOneRefreshInterval()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

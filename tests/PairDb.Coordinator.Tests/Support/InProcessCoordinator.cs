@@ -13,9 +13,9 @@ namespace PairDb.Coordinator.Tests.Support;
 internal sealed class InProcessCoordinator : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TestDirectory _state;
+    private readonly TestDirectory? _state;
 
-    private InProcessCoordinator(WebApplication app, TestDirectory state, int grpcPort, int httpPort)
+    private InProcessCoordinator(WebApplication app, TestDirectory? state, int grpcPort, int httpPort)
     {
         _app = app;
         _state = state;
@@ -38,14 +38,18 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// Starts a coordinator. <paramref name="stateDirectory"/>: a directory the test owns and reuses across
+    /// restarts (ring snapshot); by default a fresh one, deleted with the coordinator.
+    /// </summary>
     public static async Task<InProcessCoordinator> StartAsync(
-        string connectionString, bool migrate = false, IReadOnlyDictionary<string, string>? settings = null)
+        string connectionString, bool migrate = false, IReadOnlyDictionary<string, string>? settings = null, string? stateDirectory = null)
     {
         var ports = FreePort.Next(2);
-        var state = TestDirectory.Create("coordinator-state");
+        var state = stateDirectory is null ? TestDirectory.Create("coordinator-state") : null;
         var args = new List<string>
         {
-            "--PairDb:Coordinator:StateDirectory=" + state.Path,
+            "--PairDb:Coordinator:StateDirectory=" + (stateDirectory ?? state!.Path),
             $"--ConnectionStrings:Metadata={connectionString}",
             "--PairDb:Coordinator:ListenAddress=127.0.0.1",
             $"--PairDb:Coordinator:GrpcPort={ports[0]}",
@@ -66,7 +70,7 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            state.Dispose();
+            state?.Dispose();
             throw;
         }
         return new InProcessCoordinator(app, state, ports[0], ports[1]);
@@ -100,6 +104,6 @@ internal sealed class InProcessCoordinator : IAsyncDisposable
         Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _state.Dispose();
+        _state?.Dispose();
     }
 }

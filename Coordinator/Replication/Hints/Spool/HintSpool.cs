@@ -1,3 +1,4 @@
+using PairDb.Coordinator.LocalState;
 using PairDb.Coordinator.Telemetry;
 
 namespace PairDb.Coordinator.Replication.Hints.Spool;

@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace PairDb.Coordinator.Replication.Hints.Spool;
+namespace PairDb.Coordinator.LocalState;
 
 /// <summary>
-/// fsync of a directory, which the BCL does not expose: a new segment's name must be durable before hints in it are
-/// acknowledged (the engine's NativeSync does the same for its files; the coordinator does not reference the engine).
+/// fsync of a directory, which the BCL does not expose: a rename or a new file in the StateDirectory (hint spool
+/// segment, ring snapshot) is durable only once its directory is synced, so this runs before a hint in a new
+/// segment is acknowledged or a snapshot is relied on (the engine's NativeSync does the same for its files; the coordinator does not reference the engine).
 /// </summary>
 internal static partial class DirectorySync
 {
