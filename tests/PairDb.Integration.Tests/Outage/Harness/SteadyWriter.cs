@@ -10,13 +10,14 @@ namespace PairDb.Integration.Tests.Outage.Harness;
 /// <summary>
 /// A closed-loop W=2 write load: <c>concurrency</c> clients each put a fresh key, wait for the answer and
 /// put the next, until stopped. Every acknowledged put goes to the ledger; every failure is counted by its
-/// pairdb error code (a put slower than <see cref="OutageSettings.PutBound"/> fails with DEADLINE_EXCEEDED).
+/// pairdb error code (a put slower than the writer's deadline fails with gRPC DeadlineExceeded).
 /// <see cref="EndPhase"/> closes a phase of the test and returns what the client saw in it.
 /// </summary>
 internal sealed class SteadyWriter : IAsyncDisposable
 {
     private readonly KeyValueService.KeyValueServiceClient _kv;
     private readonly string _prefix;
+    private readonly TimeSpan _deadline;
     private readonly ConcurrentDictionary<string, AckedPut> _acknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -27,10 +28,11 @@ internal sealed class SteadyWriter : IAsyncDisposable
     private int _phaseAcknowledged;
     private long _sequence;
 
-    private SteadyWriter(KeyValueService.KeyValueServiceClient kv, string prefix)
+    private SteadyWriter(KeyValueService.KeyValueServiceClient kv, string prefix, TimeSpan deadline)
     {
         _kv = kv;
         _prefix = prefix;
+        _deadline = deadline;
     }
 
     /// <summary>All failures of the run so far, by error code.</summary>
@@ -43,9 +45,13 @@ internal sealed class SteadyWriter : IAsyncDisposable
     /// <summary>The sequence number the next put will get: puts issued from now on have this one or higher.</summary>
     public long Mark() => Interlocked.Read(ref _sequence) + 1;
 
-    public static SteadyWriter Start(KeyValueService.KeyValueServiceClient kv, string prefix, int concurrency = 4)
+    /// <param name="deadline">
+    /// Each put's deadline. Default 30 s, past the coordinator's own timeout, so a put that fails says with
+    /// which pairdb error; <see cref="OutageSettings.PutBound"/> where the test bounds each put's latency.
+    /// </param>
+    public static SteadyWriter Start(KeyValueService.KeyValueServiceClient kv, string prefix, int concurrency = 4, TimeSpan? deadline = null)
     {
-        var writer = new SteadyWriter(kv, prefix);
+        var writer = new SteadyWriter(kv, prefix, deadline ?? TimeSpan.FromSeconds(30));
         for (var i = 0; i < concurrency; i++)
         {
             writer._clients.Add(Task.Run(writer.ClientLoopAsync));
@@ -108,6 +114,12 @@ internal sealed class SteadyWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>The pairdb error (name and number, e.g. TIMEOUT 2005) or, without one, the gRPC status (the client's own deadline).</summary>
+    private static string Describe(RpcException e) =>
+        RpcErrors.TryParse(e) is { FromDetails: true } error
+            ? $"{ErrorCodes.NameOf(error.Code)} {(int)error.Code}"
+            : $"gRPC {e.StatusCode}";
+
     private async Task ClientLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -120,13 +132,13 @@ internal sealed class SteadyWriter : IAsyncDisposable
             try
             {
                 await _kv.PutAsync(new PutRequest { TenantId = TestCluster.Tenant, Key = Rpc.Bytes(key), Value = Rpc.Bytes(value), W = 2 },
-                    deadline: DateTime.UtcNow.Add(OutageSettings.PutBound));
+                    deadline: DateTime.UtcNow.Add(_deadline));
                 _acknowledged[key] = new AckedPut(sequence, key, value);
             }
             catch (RpcException e)
             {
                 // Not acknowledged: a client would retry it; the test counts it by what it failed with.
-                failure = e.StatusCode == StatusCode.DeadlineExceeded ? "DEADLINE_EXCEEDED" : $"{e.GetErrorCode()} {(int)e.GetErrorCode()} ({e.StatusCode})";
+                failure = Describe(e);
                 _failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
             }
             lock (_phaseLock)
