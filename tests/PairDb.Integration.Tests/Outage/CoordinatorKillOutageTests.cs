@@ -26,7 +26,6 @@ public sealed class CoordinatorKillOutageTests
             await writer.WaitForMoreAsync(Puts, $"PostgreSQL down, {victim.NodeId} dead: hints can only be spooled");
             await writer.StopAsync();
             writer.EndPhase("spooling");
-            Assert.That(writer.Failures, Is.Empty, "no W=2 put fails with PostgreSQL down and two replicas up");
             var spooled = writer.Ledger();
 
             cluster.KillCoordinator();

@@ -37,7 +37,6 @@ public sealed class CoordinatorStartOutageTests
             await writer.WaitForMoreAsync(Keys, "the restarted coordinator, PostgreSQL down");
             await writer.StopAsync();
             writer.EndPhase("started without PostgreSQL");
-            Assert.That(writer.Failures, Is.Empty, "puts through a coordinator started without PostgreSQL succeed");
             await ExactReads.AssertReadableAsync(cluster.KeyValue, [.. before, .. writer.Ledger()], "through a coordinator started without PostgreSQL");
         }
         await outage.StartPostgresAsync();

@@ -7,8 +7,9 @@ namespace PairDb.Integration.Tests.Outage;
 
 /// <summary>
 /// Issue 15, test 4: a registered storage node restarted while PostgreSQL is down comes back into service on
-/// the coordinator's next health probe: listed UP, and a put at consistency ALL (which needs it) succeeds
-/// and lands on it.
+/// the coordinator's next health probe: /health counts it UP again, and puts at consistency ALL (which need
+/// it) succeed and land on it. The checks go through the coordinator's own view and the data path, not
+/// through a membership listing that may read the database.
 /// </summary>
 [NonParallelizable]
 public sealed class NodeRestartOutageTests
@@ -22,31 +23,31 @@ public sealed class NodeRestartOutageTests
         await using var outage = await OutageCluster.StartAsync();
         var cluster = outage.Cluster;
         var node = cluster.Nodes[1];
-        var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
         await outage.StopPostgresAsync();
 
         await outage.KillNodeAsync(node);
-        await WaitForStatusAsync(admin, node.NodeId, NodeStatus.Down, "after its kill");
+        await outage.Health.WaitForAsync(h => h.MembersUp == 2, $"/health to count {node.NodeId} down after its kill", ProbeTimeout);
         await node.StartAsync();
         outage.Log($"{node.NodeId} restarted");
-        await WaitForStatusAsync(admin, node.NodeId, NodeStatus.Up, "restarted while PostgreSQL is down");
+        await outage.Health.WaitForAsync(h => h.MembersUp == 3, $"/health to count {node.NodeId}, restarted while PostgreSQL is down, UP again", ProbeTimeout);
+        await Until.DoneAsync(async () =>
+        {
+            await PutAtAllAsync(cluster, "all-probe");
+            return (true, "");
+        }, $"a put at ALL, which needs {node.NodeId}, to succeed", ProbeTimeout);
 
         var written = new List<AckedPut>();
         for (var i = 0; i < Keys; i++)
         {
             var key = $"all-{i:D2}";
-            await cluster.KeyValue.PutAsync(new PutRequest { TenantId = TestCluster.Tenant, Key = Rpc.Bytes(key), Value = Rpc.Bytes(key + ":v"), Consistency = Consistency.All },
-                deadline: DateTime.UtcNow.Add(OutageSettings.PutBound));
+            await PutAtAllAsync(cluster, key);
             written.Add(new AckedPut(i, key, key + ":v"));
         }
         await ExactReads.AssertHeldByAsync(node, written, "after puts at ALL, PostgreSQL still down");
     }
 
-    private static async Task WaitForStatusAsync(CoordinatorService.CoordinatorServiceClient admin, string nodeId, NodeStatus status, string why) =>
-        await Until.DoneAsync(async () =>
-        {
-            var listed = await admin.ListStorageNodesAsync(new ListStorageNodesRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
-            var info = listed.Nodes.SingleOrDefault(n => n.NodeId == nodeId);
-            return (info?.Status == status, info is null ? "not listed" : $"{info.Status} {info.StatusReason}");
-        }, $"ListStorageNodes to show {nodeId} {status} ({why})", ProbeTimeout);
+    private static async Task PutAtAllAsync(TestCluster cluster, string key) =>
+        await cluster.KeyValue.PutAsync(
+            new PutRequest { TenantId = TestCluster.Tenant, Key = Rpc.Bytes(key), Value = Rpc.Bytes(key + ":v"), Consistency = Consistency.All },
+            deadline: DateTime.UtcNow.Add(OutageSettings.PutBound));
 }

@@ -33,7 +33,7 @@ public sealed class SlowPostgresTests
             }
             outage.Log("hints locked (ACCESS EXCLUSIVE, transaction open)");
             await using var writer = SteadyWriter.Start(cluster.KeyValue, "slow", deadline: OutageSettings.PutBound);
-            await writer.WaitForMoreAsync(Puts, "while a transaction holds an exclusive lock on hints");
+            await writer.WaitForMoreAsync(Puts, $"each within {OutageSettings.PutBound.TotalSeconds:0} s while a transaction holds an exclusive lock on hints");
             await writer.StopAsync();
             var figures = writer.EndPhase("hints locked, replica dead");
             Assert.That(writer.Failures, Is.Empty,

@@ -39,7 +39,7 @@ public sealed class SteadyWriteOutageTests
         await writer.WaitForMoreAsync(200, $"PostgreSQL back, {victim.NodeId} still dead");
         await writer.StopAsync();
         writer.EndPhase($"PostgreSQL back, {victim.NodeId} still dead");
-        Assert.That(writer.Failures, Is.Empty, $"no W=2 put fails while two of three replicas take it, PostgreSQL down or not ({writer.Acknowledged} acknowledged)");
+        writer.AssertNoFailures("two of three replicas take every put, PostgreSQL down or not");
         var ledger = writer.Ledger();
         var missed = ledger.Where(p => p.Sequence >= killed).ToList();
         outage.Log($"{ledger.Count} puts acknowledged, {missed.Count} of them after {victim.NodeId} died");

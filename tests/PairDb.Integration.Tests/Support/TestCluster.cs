@@ -24,7 +24,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string>? _coordinatorSettings;
     private readonly List<ClusterNode> _extraNodes = [];
     private readonly GrpcChannel _channel;
-    private HostProcess _coordinator;
+    private HostProcess? _coordinator;
 
     private TestCluster(PostgresDatabase? database, string connectionString, TestDirectory directory, HostSpec coordinatorSpec, IReadOnlyDictionary<string, string>? coordinatorSettings, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
     {
@@ -57,7 +57,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public string ConnectionString => _connectionString;
 
     /// <summary>The coordinator process's id (for /proc readings such as its resident memory).</summary>
-    public int CoordinatorPid => _coordinator.Pid;
+    public int CoordinatorPid => _coordinator?.Pid ?? throw new InvalidOperationException("the coordinator is not running");
 
     /// <summary>
     /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
@@ -122,12 +122,17 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>SIGKILL of the coordinator: no shutdown code runs.</summary>
-    public void KillCoordinator() => _coordinator.Kill();
+    public void KillCoordinator() => _coordinator?.Kill();
 
     /// <summary>Starts the coordinator again with the same ports, database and settings (after <see cref="KillCoordinator"/>).</summary>
     public async Task RestartCoordinatorAsync()
     {
-        await _coordinator.DisposeAsync();
+        // Cleared first: when the new process does not start, disposing the cluster must not touch the old one again.
+        if (_coordinator is { } dead)
+        {
+            _coordinator = null;
+            await dead.DisposeAsync();
+        }
         _coordinator = await HostLauncher.StartAsync(_coordinatorSpec);
     }
 
@@ -168,12 +173,15 @@ internal sealed class TestCluster : IAsyncDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{CoordinatorHttpPort}/metrics");
     }
 
-    public string CoordinatorLog() => _coordinator.ReadLogTail(300);
+    public string CoordinatorLog() => LogTail.Read(_coordinatorSpec.LogPath, 300);
 
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        await _coordinator.DisposeAsync();
+        if (_coordinator is not null)
+        {
+            await _coordinator.DisposeAsync();
+        }
         foreach (var node in Nodes.Concat(_extraNodes))
         {
             await node.DisposeAsync();

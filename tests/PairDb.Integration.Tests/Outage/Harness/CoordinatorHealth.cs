@@ -12,6 +12,9 @@ internal sealed record HealthReading(HttpStatusCode Code, JsonObject Body)
 
     public string? RingSource => (string?)Body["ring_source"];
 
+    /// <summary>Ring members the coordinator's health probe sees UP (its own liveness view, no database read).</summary>
+    public int? MembersUp => (int?)Body["ring_members_up"];
+
     public override string ToString() => $"{(int)Code} {Body.ToJsonString()}";
 }
 

@@ -62,24 +62,40 @@ internal sealed class SteadyWriter : IAsyncDisposable
     /// <summary>The acknowledged puts so far (a copy: the writer goes on).</summary>
     public IReadOnlyList<AckedPut> Ledger() => [.. _acknowledged.Values];
 
-    /// <summary>Waits until <paramref name="count"/> more puts than now are acknowledged.</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> more puts than now are acknowledged. Every outage test requires
+    /// that no put fails, so the first failure ends the wait and the test, saying which error it was.
+    /// </summary>
     public async Task WaitForMoreAsync(int count, string why, TimeSpan? timeout = null)
     {
         var target = Acknowledged + count;
-        await Topology.Harness.Until.DoneAsync(() => Task.FromResult((Acknowledged >= target, $"{Acknowledged} acknowledged, {Failed} failed")),
+        await Topology.Harness.Until.DoneAsync(() => Task.FromResult((Acknowledged >= target || Failed > 0, $"{Acknowledged} acknowledged, {Failed} failed")),
             $"the writer to acknowledge {count} more puts ({why})", timeout ?? TimeSpan.FromSeconds(60));
+        AssertNoFailures(why);
+    }
+
+    /// <summary>Fails the test if any put failed so far, with the failures by error code.</summary>
+    public void AssertNoFailures(string why)
+    {
+        if (Failed > 0)
+        {
+            // The figures of the phase that failed, with its latencies, before the test stops.
+            EndPhase($"{why} (failing)");
+        }
+        Assert.That(Failures, Is.Empty, $"no W=2 put fails ({why}); {Acknowledged} acknowledged");
     }
 
     /// <summary>
     /// Keeps the load running for <paramref name="duration"/> (the length of a phase the test sets, not a
-    /// wait for something to happen) and requires puts to keep being acknowledged meanwhile.
+    /// wait for something to happen) and requires puts to keep being acknowledged, and none to fail, meanwhile.
     /// </summary>
     public async Task RunForAsync(TimeSpan duration, string phase)
     {
         var clock = Stopwatch.StartNew();
         var before = Acknowledged;
-        await Topology.Harness.Until.DoneAsync(() => Task.FromResult((clock.Elapsed >= duration, $"{Acknowledged - before} acknowledged in {phase}")),
+        await Topology.Harness.Until.DoneAsync(() => Task.FromResult((clock.Elapsed >= duration || Failed > 0, $"{Acknowledged - before} acknowledged in {phase}")),
             $"{duration.TotalSeconds:0} s of load in {phase}", duration + TimeSpan.FromSeconds(30));
+        AssertNoFailures(phase);
         Assert.That(Acknowledged, Is.GreaterThan(before), $"puts keep being acknowledged in {phase}");
     }
 
