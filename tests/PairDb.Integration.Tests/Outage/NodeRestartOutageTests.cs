@@ -7,7 +7,8 @@ namespace PairDb.Integration.Tests.Outage;
 
 /// <summary>
 /// Issue 15, test 4: a registered storage node restarted while PostgreSQL is down comes back into service on
-/// the coordinator's next health probe: /health counts it UP again, and puts at consistency ALL (which need
+/// the coordinator's next health probe, with its data or wiped (a new incarnation, which the coordinator must
+/// accept without writing it to storage_nodes first): /health counts it UP again, and puts at consistency ALL (which need
 /// it) succeed and land on it. The checks go through the coordinator's own view and the data path, not
 /// through a membership listing that may read the database.
 /// </summary>
@@ -17,8 +18,9 @@ public sealed class NodeRestartOutageTests
     private const int Keys = 20;
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
-    [Test]
-    public async Task NodeRestartedWhilePostgresIsDown_ComesBackUpAndTakesWritesAtAll()
+    [TestCase(false, TestName = "NodeRestartedWhilePostgresIsDown_ComesBackUpAndTakesWritesAtAll")]
+    [TestCase(true, TestName = "NodeWipedAndRestartedWhilePostgresIsDown_NewIncarnationComesBackUpAndTakesWritesAtAll")]
+    public async Task NodeRestartedWhilePostgresIsDown_ComesBackUp(bool wiped)
     {
         await using var outage = await OutageCluster.StartAsync();
         var cluster = outage.Cluster;
@@ -27,8 +29,12 @@ public sealed class NodeRestartOutageTests
 
         await outage.KillNodeAsync(node);
         await outage.Health.WaitForAsync(h => h.MembersUp == 2, $"/health to count {node.NodeId} down after its kill", ProbeTimeout);
+        if (wiped)
+        {
+            node.Wipe();
+        }
         await node.StartAsync();
-        outage.Log($"{node.NodeId} restarted");
+        outage.Log($"{node.NodeId} restarted{(wiped ? " with an empty data directory (new incarnation)" : "")}");
         await outage.Health.WaitForAsync(h => h.MembersUp == 3, $"/health to count {node.NodeId}, restarted while PostgreSQL is down, UP again", ProbeTimeout);
         await Until.DoneAsync(async () =>
         {
