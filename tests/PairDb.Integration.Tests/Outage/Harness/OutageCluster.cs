@@ -133,7 +133,14 @@ internal sealed class OutageCluster : IAsyncDisposable
             }
         }
         Health.Dispose();
-        await Cluster.DisposeAsync();
-        await Postgres.DisposeAsync();
+        try
+        {
+            await Cluster.DisposeAsync();
+        }
+        finally
+        {
+            // Whatever the cluster's teardown threw, the server is the test's own: it must not outlive it.
+            await Postgres.DisposeAsync();
+        }
     }
 }
