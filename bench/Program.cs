@@ -1,6 +1,7 @@
 using PairDb.Bench.Cluster;
 using PairDb.Bench.Engine;
 using PairDb.Bench.Node;
+using PairDb.Bench.Outage;
 using PairDb.Bench.Topology;
 
 // `./pairdb bench <suite>`: benchmarks that print figures, not timed tests.
@@ -10,6 +11,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.Error.WriteLine(NodeBenchOptions.Usage);
     Console.Error.WriteLine(ClusterBenchOptions.Usage);
     Console.Error.WriteLine(TopologyBenchOptions.Usage);
+    Console.Error.WriteLine(OutageBenchOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -37,6 +39,15 @@ switch (args[0])
         return clusterOptions.NoisyTenantRate is null
             ? await new ClusterBenchmark(clusterOptions, Console.Out).RunAsync()
             : await new NoisyTenantBenchmark(clusterOptions, Console.Out).RunAsync();
+    case "outage":
+        if (!OutageBenchOptions.TryParse(args.AsSpan(1), out var outageOptions, out var outageError))
+        {
+            Console.Error.WriteLine(outageError);
+            Console.Error.WriteLine(OutageBenchOptions.Usage);
+            return 2;
+        }
+
+        return await new OutageBenchmark(outageOptions, Console.Out).RunAsync();
     case "topology":
         return await TopologySuite.RunAsync(args.AsSpan(1).ToArray());
     default:

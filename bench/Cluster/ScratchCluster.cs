@@ -24,17 +24,20 @@ public sealed class ScratchCluster : IAsyncDisposable
     private readonly string _directory;
     private readonly LocalPostgres _postgres;
     private readonly List<HostProcess> _hosts;
+    private readonly List<ScratchNode> _nodes;
+    private readonly HostSpec[] _nodeSpecs;
 
-    private ScratchCluster(string directory, LocalPostgres postgres, List<HostProcess> hosts, ClusterAccess access, int coordinatorGrpcPort, int coordinatorHttpPort, List<ScratchNode> nodes)
+    private ScratchCluster(string directory, LocalPostgres postgres, List<HostProcess> hosts, ClusterAccess access, int coordinatorGrpcPort, int coordinatorHttpPort, List<ScratchNode> nodes, HostSpec[] nodeSpecs)
     {
         _directory = directory;
         _postgres = postgres;
         _hosts = hosts;
+        _nodes = nodes;
+        _nodeSpecs = nodeSpecs;
         Access = access;
         Target = $"127.0.0.1:{coordinatorGrpcPort}";
         Endpoint = access.Url("127.0.0.1", coordinatorGrpcPort);
         CoordinatorAdmin = access.Url("127.0.0.1", coordinatorHttpPort);
-        Nodes = nodes;
     }
 
     /// <summary>The coordinator's gRPC endpoint, HOST:PORT.</summary>
@@ -55,7 +58,10 @@ public sealed class ScratchCluster : IAsyncDisposable
     public IReadOnlyList<HostProcess> Hosts => _hosts;
 
     /// <summary>The registered nodes first (storage-node-1..3), then the spare ones.</summary>
-    public IReadOnlyList<ScratchNode> Nodes { get; }
+    public IReadOnlyList<ScratchNode> Nodes => _nodes;
+
+    /// <summary>The metadata database (superuser, loopback): for the runbook's SQL, e.g. the hint backlog.</summary>
+    public string PostgresConnectionString => _postgres.ConnectionString;
 
     public string Directory => _directory;
 
@@ -87,9 +93,11 @@ public sealed class ScratchCluster : IAsyncDisposable
         {
             var nodeAssembly = HostAssemblies.Locate(root, HostKind.StorageNode, configuration);
             var nodePorts = FreePort.Next(2 * total);
+            var nodeSpecs = new HostSpec[total];
             for (var i = 0; i < total; i++)
             {
-                starts.Add(HostLauncher.StartAsync(NodeSpec(directory, nodeAssembly, i, nodePorts[2 * i], nodePorts[2 * i + 1], access)));
+                nodeSpecs[i] = NodeSpec(directory, nodeAssembly, i, nodePorts[2 * i], nodePorts[2 * i + 1], access);
+                starts.Add(HostLauncher.StartAsync(nodeSpecs[i]));
             }
             var ports = FreePort.Next(2);
             hosts.Add(await HostLauncher.StartAsync(new HostSpec
@@ -130,7 +138,7 @@ public sealed class ScratchCluster : IAsyncDisposable
                     NodeId = $"storage-node-{i + 1}", Host = "127.0.0.1", Port = (uint)nodePorts[2 * i], HttpPort = (uint)nodePorts[2 * i + 1],
                 });
             }
-            var cluster = new ScratchCluster(directory, postgres, hosts, access, ports[0], ports[1], nodes);
+            var cluster = new ScratchCluster(directory, postgres, hosts, access, ports[0], ports[1], nodes, nodeSpecs);
             if (secure)
             {
                 cluster.TenantKey = await TenantKeyApi.CreateAsync(access, cluster.CoordinatorAdmin, KvDriver.Tenant, CancellationToken.None);
@@ -157,6 +165,25 @@ public sealed class ScratchCluster : IAsyncDisposable
             await postgres.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Stops PostgreSQL (fast shutdown): the start of an outage.</summary>
+    public Task StopPostgresAsync() => _postgres.StopAsync();
+
+    /// <summary>Starts PostgreSQL again with its data on the same port: the end of an outage.</summary>
+    public Task StartPostgresAsync() => _postgres.StartAgainAsync();
+
+    /// <summary>SIGKILL of the node at <paramref name="index"/> in <see cref="Nodes"/>.</summary>
+    public void KillNode(int index) => _nodes[index].Host.Kill();
+
+    /// <summary>Starts the node at <paramref name="index"/> again, same ports and data (after <see cref="KillNode"/>).</summary>
+    public async Task RestartNodeAsync(int index)
+    {
+        var dead = _nodes[index].Host;
+        var host = await HostLauncher.StartAsync(_nodeSpecs[index]);
+        _hosts[_hosts.IndexOf(dead)] = host;
+        _nodes[index] = _nodes[index] with { Host = host };
+        await dead.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -53,10 +53,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
                 server.Port = FreePort.Next();
             }
             await server.WriteSettingsAsync(cancellationToken);
-            var result = await server.PgCtlAsync(
-                ["-D", server.DataDirectory, "-l", server.LogPath, "-w", "-t", Seconds(options.StartTimeout), "start"],
-                options.StartTimeout + TimeSpan.FromSeconds(10),
-                cancellationToken);
+            var result = await server.PgCtlStartAsync(cancellationToken);
             if (result.Succeeded)
             {
                 server._running = true;
@@ -72,6 +69,26 @@ public sealed partial class LocalPostgres : IAsyncDisposable
                 $"PostgreSQL in {server.DataDirectory} did not start on 127.0.0.1:{server.Port} ({result.Command} exited {result.ExitCode}):\n" +
                 $"{result.Output}\nLast lines of {server.LogPath}:\n{log}");
         }
+    }
+
+    /// <summary>
+    /// Starts a server stopped by <see cref="StopAsync"/> again, with its data and on the same port, so
+    /// connection strings handed out before stay valid (an outage test stops and restarts PostgreSQL).
+    /// </summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running)
+        {
+            return;
+        }
+        var result = await PgCtlStartAsync(cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new LocalPostgresException(
+                $"PostgreSQL in {DataDirectory} did not start again on 127.0.0.1:{Port} ({result.Command} exited {result.ExitCode}):\n" +
+                $"{result.Output}\nLast lines of {LogPath}:\n{LogTail.Read(LogPath, 30)}");
+        }
+        _running = true;
     }
 
     /// <summary>Stops the server (fast shutdown: open sessions are rolled back) and waits for it to exit.</summary>
@@ -128,6 +145,12 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         await File.WriteAllTextAsync(path, settings, cancellationToken);
         await GiveToOsUserAsync(path, cancellationToken);
     }
+
+    private Task<ProcessResult> PgCtlStartAsync(CancellationToken cancellationToken) =>
+        PgCtlAsync(
+            ["-D", DataDirectory, "-l", LogPath, "-w", "-t", Seconds(_options.StartTimeout), "start"],
+            _options.StartTimeout + TimeSpan.FromSeconds(10),
+            cancellationToken);
 
     private Task<ProcessResult> PgCtlAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
         RunToolAsync(_binaries.PgCtl, arguments, timeout, cancellationToken);

@@ -33,6 +33,31 @@ public sealed class LocalPostgresTests
         });
     }
 
+    [Test]
+    public async Task StartAgainAsync_AfterStop_SamePortAndData()
+    {
+        if (PostgresBinaries.TryLocate() is null)
+        {
+            Assert.Ignore("no PostgreSQL binaries on this machine");
+        }
+        using var directory = TestDirectory.Create();
+        await using var server = await LocalPostgres.StartAsync(new LocalPostgresOptions { RootDirectory = directory.Path, Durable = false });
+        var connectionString = server.ConnectionString;
+        await ExecuteAsync(server, "CREATE TABLE survives (id int); INSERT INTO survives VALUES (7)");
+        await server.StopAsync();
+        var refusedWhileStopped = Assert.ThrowsAsync<NpgsqlException>(() => ExecuteAsync(server, "SELECT 1"));
+
+        await server.StartAgainAsync();
+        var value = await ExecuteAsync(server, "SELECT id FROM survives");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusedWhileStopped, Is.Not.Null, "the server is really down between stop and start");
+            Assert.That(server.ConnectionString, Is.EqualTo(connectionString), "the same port: connection strings handed out before stay valid");
+            Assert.That(value, Is.EqualTo(7));
+        });
+    }
+
     private static async Task<object?> ExecuteAsync(LocalPostgres server, string sql)
     {
         var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false };

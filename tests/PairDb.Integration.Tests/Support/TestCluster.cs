@@ -11,22 +11,28 @@ namespace PairDb.Integration.Tests.Support;
 /// A real cluster for one test fixture: a fresh database on the assembly's PostgreSQL, a
 /// coordinator process started with --migrate, and three storage node processes registered with it.
 /// Timings are shortened (probe, breaker, replay) so failures are noticed within a second or two.
+/// An outage test gives it a database on a PostgreSQL server of its own (which it stops and starts);
+/// the cluster then leaves that database alone when disposed.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
     public const string Tenant = "tenant-a";
-    private readonly PostgresDatabase _database;
+    private readonly PostgresDatabase? _database;
+    private readonly string _connectionString;
     private readonly TestDirectory _directory;
     private readonly HostSpec _coordinatorSpec;
+    private readonly IReadOnlyDictionary<string, string>? _coordinatorSettings;
     private readonly List<ClusterNode> _extraNodes = [];
     private readonly GrpcChannel _channel;
-    private HostProcess _coordinator;
+    private HostProcess? _coordinator;
 
-    private TestCluster(PostgresDatabase database, TestDirectory directory, HostSpec coordinatorSpec, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
+    private TestCluster(PostgresDatabase? database, string connectionString, TestDirectory directory, HostSpec coordinatorSpec, IReadOnlyDictionary<string, string>? coordinatorSettings, HostProcess coordinator, int grpcPort, int httpPort, ClusterNode[] nodes)
     {
         _database = database;
+        _connectionString = connectionString;
         _directory = directory;
         _coordinatorSpec = coordinatorSpec;
+        _coordinatorSettings = coordinatorSettings;
         _coordinator = coordinator;
         CoordinatorHttpPort = httpPort;
         CoordinatorGrpcPort = grpcPort;
@@ -47,18 +53,24 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public int CoordinatorGrpcPort { get; }
 
+    /// <summary>The metadata database the coordinator uses.</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>The coordinator process's id (for /proc readings such as its resident memory).</summary>
-    public int CoordinatorPid => _coordinator.Pid;
+    public int CoordinatorPid => _coordinator?.Pid ?? throw new InvalidOperationException("the coordinator is not running");
 
     /// <summary>
     /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
-    /// <paramref name="coordinatorSettings"/> overrides coordinator settings.
+    /// <paramref name="coordinatorSettings"/> overrides coordinator settings;
+    /// <paramref name="metadataConnectionString"/> is a database the caller owns (default: a fresh one on the assembly's PostgreSQL).
     /// </summary>
     public static async Task<TestCluster> StartAsync(
         IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? nodeSettings = null,
-        IReadOnlyDictionary<string, string>? coordinatorSettings = null)
+        IReadOnlyDictionary<string, string>? coordinatorSettings = null,
+        string? metadataConnectionString = null)
     {
-        var database = await SharedPostgres.CreateDatabaseAsync();
+        var database = metadataConnectionString is null ? await SharedPostgres.CreateDatabaseAsync() : null;
+        var connectionString = metadataConnectionString ?? database!.ConnectionString;
         var directory = TestDirectory.Create("cluster");
         var root = HostAssemblies.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
         var configuration = typeof(TestCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
@@ -74,13 +86,13 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             Name = "coordinator",
             AssemblyPath = HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
-            Arguments = CoordinatorArguments(database.ConnectionString, ports[0], ports[1], directory.Combine("coordinator-state"), coordinatorSettings),
+            Arguments = CoordinatorArguments(connectionString, ports[0], ports[1], directory.Combine("coordinator-state"), coordinatorSettings),
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),
         };
         var coordinator = await HostLauncher.StartAsync(coordinatorSpec);
         var nodes = await Task.WhenAll(starts);
-        var cluster = new TestCluster(database, directory, coordinatorSpec, coordinator, ports[0], ports[1], nodes);
+        var cluster = new TestCluster(database, connectionString, directory, coordinatorSpec, coordinatorSettings, coordinator, ports[0], ports[1], nodes);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster._channel);
         foreach (var node in nodes)
         {
@@ -110,13 +122,35 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>SIGKILL of the coordinator: no shutdown code runs.</summary>
-    public void KillCoordinator() => _coordinator.Kill();
+    public void KillCoordinator() => _coordinator?.Kill();
 
     /// <summary>Starts the coordinator again with the same ports, database and settings (after <see cref="KillCoordinator"/>).</summary>
     public async Task RestartCoordinatorAsync()
     {
-        await _coordinator.DisposeAsync();
+        // Cleared first: when the new process does not start, disposing the cluster must not touch the old one again.
+        if (_coordinator is { } dead)
+        {
+            _coordinator = null;
+            await dead.DisposeAsync();
+        }
         _coordinator = await HostLauncher.StartAsync(_coordinatorSpec);
+    }
+
+    /// <summary>
+    /// A second coordinator of the same database and settings that never ran: its own ports, an empty state
+    /// directory (no ring snapshot, no hint spool). Not started; the caller launches and disposes it.
+    /// </summary>
+    public HostSpec NewCoordinatorSpec(string name)
+    {
+        var ports = FreePort.Next(2);
+        return new HostSpec
+        {
+            Name = name,
+            AssemblyPath = _coordinatorSpec.AssemblyPath,
+            Arguments = CoordinatorArguments(_connectionString, ports[0], ports[1], _directory.Combine(name + "-state"), _coordinatorSettings),
+            HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
+            LogPath = _directory.Combine(name + ".log"),
+        };
     }
 
     public async Task<long> HintCountAsync(string? targetNodeId = null) =>
@@ -126,7 +160,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
@@ -139,17 +173,23 @@ internal sealed class TestCluster : IAsyncDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{CoordinatorHttpPort}/metrics");
     }
 
-    public string CoordinatorLog() => _coordinator.ReadLogTail(300);
+    public string CoordinatorLog() => LogTail.Read(_coordinatorSpec.LogPath, 300);
 
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        await _coordinator.DisposeAsync();
+        if (_coordinator is not null)
+        {
+            await _coordinator.DisposeAsync();
+        }
         foreach (var node in Nodes.Concat(_extraNodes))
         {
             await node.DisposeAsync();
         }
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         _directory.Dispose();
     }
 

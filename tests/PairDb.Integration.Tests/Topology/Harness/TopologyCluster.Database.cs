@@ -9,7 +9,7 @@ internal sealed partial class TopologyCluster
 {
     public async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(_database.ConnectionString);
+        var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         return connection;
     }

@@ -19,7 +19,7 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
     public const int ReplicationFactor = 3;
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly PostgresDatabase _database;
+    private readonly PostgresDatabase? _database;
     private readonly TestDirectory _directory;
     private readonly string _coordinatorAssembly;
     private readonly string _nodeAssembly;
@@ -28,10 +28,11 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private HostProcess? _coordinator;
 
-    private TopologyCluster(TopologySettings settings, PostgresDatabase database, TestDirectory directory, string coordinatorAssembly, string nodeAssembly)
+    private TopologyCluster(TopologySettings settings, PostgresDatabase? database, string connectionString, TestDirectory directory, string coordinatorAssembly, string nodeAssembly)
     {
         Settings = settings;
         _database = database;
+        ConnectionString = connectionString;
         _directory = directory;
         _coordinatorAssembly = coordinatorAssembly;
         _nodeAssembly = nodeAssembly;
@@ -39,7 +40,7 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
         CoordinatorGrpcPort = ports[0];
         CoordinatorHttpPort = ports[1];
         _coordinatorArguments = ["--migrate"];
-        foreach (var (key, value) in settings.CoordinatorSettings(database.ConnectionString, CoordinatorGrpcPort, CoordinatorHttpPort, directory.Combine("coordinator-state")))
+        foreach (var (key, value) in settings.CoordinatorSettings(connectionString, CoordinatorGrpcPort, CoordinatorHttpPort, directory.Combine("coordinator-state")))
         {
             _coordinatorArguments.Add($"--{key}={value}");
         }
@@ -62,7 +63,7 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
 
     public int CoordinatorHttpPort { get; }
 
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString { get; }
 
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
@@ -94,11 +95,12 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
     public static async Task<TopologyCluster> StartAsync(TopologySettings? settings = null)
     {
         settings ??= new TopologySettings();
-        var database = await SharedPostgres.CreateDatabaseAsync();
+        // A database the test owns (an outage test stops its server) is left alone when the cluster goes.
+        var database = settings.MetadataConnectionString is null ? await SharedPostgres.CreateDatabaseAsync() : null;
         var directory = TestDirectory.Create("topology");
         var root = HostAssemblies.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
         var configuration = typeof(TopologyCluster).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
-        var cluster = new TopologyCluster(settings, database, directory,
+        var cluster = new TopologyCluster(settings, database, settings.MetadataConnectionString ?? database!.ConnectionString, directory,
             HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
             HostAssemblies.Locate(root, HostKind.StorageNode, configuration));
         try
@@ -159,7 +161,10 @@ internal sealed partial class TopologyCluster : IAsyncDisposable
         {
             await node.DisposeAsync();
         }
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         var result = TestContext.CurrentContext.Result;
         if (result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed
             || result.Assertions.Any(a => a.Status == NUnit.Framework.Interfaces.AssertionStatus.Failed))

@@ -20,6 +20,9 @@ internal sealed record TopologySettings
     /// <summary>PairDb:Topology:StreamBatchSize: small batches so that a capped stream persists progress often.</summary>
     public int StreamBatchSize { get; init; } = 100;
 
+    /// <summary>A metadata database the test owns (e.g. on a PostgreSQL it stops); null: a fresh one on the assembly's server.</summary>
+    public string? MetadataConnectionString { get; init; }
+
     /// <summary>More coordinator settings (configuration key to value), applied last.</summary>
     public IReadOnlyDictionary<string, string> Coordinator { get; init; } = new Dictionary<string, string>();
 

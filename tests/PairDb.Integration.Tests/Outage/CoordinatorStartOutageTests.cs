@@ -1,0 +1,68 @@
+using PairDb.Client.Tooling;
+using PairDb.Integration.Tests.Outage.Harness;
+
+namespace PairDb.Integration.Tests.Outage;
+
+/// <summary>
+/// Issue 15, test 3: a coordinator that ran before starts while PostgreSQL is down, from its ring snapshot:
+/// it serves puts and gets, /health answers 200 "degraded" with ring_source "snapshot", and healthy again
+/// once PostgreSQL returns. A coordinator that never ran has no ring to serve and refuses to start.
+/// </summary>
+[NonParallelizable]
+public sealed class CoordinatorStartOutageTests
+{
+    private const int Keys = 50;
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task CoordinatorStartedWhilePostgresIsDown_ServesFromItsRingSnapshotAndRecovers()
+    {
+        await using var outage = await OutageCluster.StartAsync();
+        var cluster = outage.Cluster;
+        IReadOnlyList<AckedPut> before;
+        await using (var writer = SteadyWriter.Start(cluster.KeyValue, "before", concurrency: 2))
+        {
+            await writer.WaitForMoreAsync(Keys, "the coordinator's first life, PostgreSQL up");
+            await writer.StopAsync();
+            before = writer.Ledger();
+        }
+        cluster.KillCoordinator();
+        await outage.StopPostgresAsync();
+
+        await outage.RestartCoordinatorAsync();
+        var degraded = await outage.Health.WaitForAsync(h => h.Status == "degraded" && h.RingSource == "snapshot",
+            "/health to say degraded, served from the ring snapshot", HealthTimeout);
+        await using (var writer = SteadyWriter.Start(cluster.KeyValue, "during", concurrency: 2))
+        {
+            await writer.WaitForMoreAsync(Keys, "the restarted coordinator, PostgreSQL down");
+            await writer.StopAsync();
+            writer.EndPhase("started without PostgreSQL");
+            await ExactReads.AssertReadableAsync(cluster.KeyValue, [.. before, .. writer.Ledger()], "through a coordinator started without PostgreSQL");
+        }
+        await outage.StartPostgresAsync();
+        var healthy = await outage.Health.WaitForAsync(h => h.Status == "healthy" && h.Metadata == "ok",
+            "/health to say healthy once PostgreSQL is back", HealthTimeout);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)degraded.Code, Is.EqualTo(200), $"degraded is still 200: the data path serves ({degraded})");
+            Assert.That(degraded.Metadata, Is.EqualTo("unavailable"), degraded.ToString());
+            Assert.That((string?)degraded.Body["metadata_unavailable_since"], Is.Not.Null.And.Not.Empty, degraded.ToString());
+            Assert.That((int)healthy.Code, Is.EqualTo(200), healthy.ToString());
+            Assert.That(healthy.RingSource, Is.EqualTo("database"), $"the ring is refreshed from PostgreSQL once it returns ({healthy})");
+        });
+    }
+
+    [Test]
+    public async Task CoordinatorThatNeverRan_PostgresDown_ExitsNonZero()
+    {
+        await using var outage = await OutageCluster.StartAsync();
+        await outage.StopPostgresAsync();
+        var spec = outage.Cluster.NewCoordinatorSpec("coordinator-without-snapshot");
+
+        var refused = Assert.ThrowsAsync<HostStartException>(async () => await (await HostLauncher.StartAsync(spec)).DisposeAsync());
+
+        Assert.That(refused!.Message, Does.Contain("exited with code").And.Not.Contain("exited with code 0 "),
+            $"with neither PostgreSQL nor a ring snapshot there is no ring to serve: the process exits non-zero:\n{refused.Message}");
+    }
+}
