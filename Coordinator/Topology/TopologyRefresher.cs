@@ -29,8 +29,18 @@ public sealed partial class TopologyRefresher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.Value.RefreshInterval, _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
+            if (!_availability.IsAvailable)
+            {
+                // Re-read as soon as PostgreSQL answers again, not a refresh interval later: a coordinator serving a
+                // snapshot, or a ring another coordinator changed meanwhile, catches up at once.
+                await _availability.WaitUntilAvailableAsync(stoppingToken);
+            }
+            else if (!await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                break;
+            }
             if (!_availability.IsAvailable)
             {
                 // The outage is logged once by MetadataAvailability; the ring in memory (or the snapshot's) stays.

@@ -37,7 +37,7 @@ public sealed partial class HintReplayer
                 break;
             }
             var started = time.GetTimestamp();
-            var errors = await DeliverAsync(node, hints.ConvertAll(h => (h.TenantId, h.Key, h.Payload)), cancellationToken);
+            var (errors, _) = await DeliverAsync(node, hints.ConvertAll(h => (h.TenantId, h.Key, h.Payload)), cancellationToken);
             var succeeded = new List<Guid>(hints.Count);
             string? firstError = null;
             for (var i = 0; i < hints.Count; i++)

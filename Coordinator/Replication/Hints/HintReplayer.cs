@@ -16,7 +16,8 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// Delivers stored hints to their targets once healthy (UP or not yet probed, breaker closed):
 /// batches of due hints in arrival order go out as one BatchReplicaWrite each (a DVV merge on the
 /// node, so a hint delivered twice, or after newer writes, changes nothing); delivered hints are
-/// deleted, failed ones get replay_count + 1, last_error and a doubled backoff, and after
+/// deleted, ones the node refused get replay_count + 1, last_error and a doubled backoff (a call the node did not
+/// take at all only postpones the batch: an unreachable target spends no attempt), and after
 /// MaxReplayAttempts they stay in the table for inspection (runbook 5.4). Paced per target at
 /// ReplayRatePerSecond. Hints of several coordinators may be replayed by each: harmless, for the
 /// same reason.
@@ -72,7 +73,17 @@ public sealed partial class HintReplayer(
                 break;
             }
             var started = time.GetTimestamp();
-            var errors = await DeliverAsync(node, hints.ConvertAll(h => (h.TenantId, h.Key, h.Payload)), cancellationToken);
+            var (errors, callFailed) = await DeliverAsync(node, hints.ConvertAll(h => (h.TenantId, h.Key, h.Payload)), cancellationToken);
+            if (callFailed)
+            {
+                // The target did not take the call at all (down, restarting, not yet marked DOWN by the prober): that says
+                // nothing against these hints, so no replay attempt is spent on them, only a delay before the next try.
+                // MaxReplayAttempts parks hints the node refuses, never hints of a node that is merely away.
+                await PostponeAsync(hints.ConvertAll(h => h.Id), errors[0]!, cancellationToken);
+                metrics.HintFailed(node.NodeId, hints.Count);
+                LogReplayFailed(logger, node.NodeId, hints.Count, errors[0]!);
+                break;
+            }
             var succeeded = new List<long>(hints.Count);
             var failed = new List<(long Id, string Error)>();
             for (var i = 0; i < hints.Count; i++)
@@ -109,8 +120,11 @@ public sealed partial class HintReplayer(
         return delivered;
     }
 
-    /// <summary>One BatchReplicaWrite of <paramref name="items"/>; per item null when the node took it, else why not.</summary>
-    private async Task<string?[]> DeliverAsync(RingNode node, List<(string TenantId, byte[] Key, byte[] Payload)> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// One BatchReplicaWrite of <paramref name="items"/>; per item null when the node took it, else why not.
+    /// <c>CallFailed</c>: the call itself failed (no per-item answer), every item carries that failure.
+    /// </summary>
+    private async Task<(string?[] Errors, bool CallFailed)> DeliverAsync(RingNode node, List<(string TenantId, byte[] Key, byte[] Payload)> items, CancellationToken cancellationToken)
     {
         var request = new BatchReplicaWriteRequest();
         foreach (var (tenantId, key, payload) in items)
@@ -133,8 +147,9 @@ public sealed partial class HintReplayer(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Array.Fill(errors, ReplicaFailure.From(e).ToString());
+            return (errors, true);
         }
-        return errors;
+        return (errors, false);
     }
 
     /// <summary>Pacing: a batch of b hints takes at least b / rate seconds, so a returning node sees a steady trickle, not the whole backlog at once.</summary>
@@ -191,6 +206,17 @@ public sealed partial class HintReplayer(
         }
         await using var command = database.DataSource.CreateCommand("DELETE FROM hints WHERE hint_id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Tries these hints again after RetryBackoff, without counting an attempt (their target was unreachable).</summary>
+    private async Task PostponeAsync(List<long> ids, string error, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "UPDATE hints SET last_error = $2, next_attempt_at = now() + $3 WHERE hint_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = error });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.RetryBackoff });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -40,8 +40,8 @@ public sealed class CoordinatorStartOutageTests
             await ExactReads.AssertReadableAsync(cluster.KeyValue, [.. before, .. writer.Ledger()], "through a coordinator started without PostgreSQL");
         }
         await outage.StartPostgresAsync();
-        var healthy = await outage.Health.WaitForAsync(h => h.Status == "healthy" && h.Metadata == "ok",
-            "/health to say healthy once PostgreSQL is back", HealthTimeout);
+        var healthy = await outage.Health.WaitForAsync(h => h.Status == "healthy" && h.Metadata == "ok" && h.RingSource == "database",
+            "/health to say healthy, with the ring re-read from PostgreSQL, once PostgreSQL is back", HealthTimeout);
 
         Assert.Multiple(() =>
         {

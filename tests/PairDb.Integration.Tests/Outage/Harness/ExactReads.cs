@@ -7,7 +7,7 @@ using PairDb.Integration.Tests.Support;
 namespace PairDb.Integration.Tests.Outage.Harness;
 
 /// <summary>
-/// Reads acknowledged puts back and requires exactly the acknowledged value: one sibling, that value.
+/// Reads acknowledged puts back and requires the acknowledged value and nothing else (see Judge).
 /// Through the coordinator at R=2 (a retriable error gets one more try: the claim is that the data is
 /// readable, not that one request on a loaded machine never times out), or from one replica directly.
 /// </summary>
@@ -19,14 +19,14 @@ internal static class ExactReads
     {
         var problems = await CheckAllAsync(writes, write => ThroughCoordinatorAsync(kv, write));
         Assert.That(problems, Is.Empty,
-            $"each of the {writes.Count} acknowledged puts reads back at R=2 as exactly its value {when}; first problems: {string.Join("; ", problems.Take(10))}");
+            $"each of the {writes.Count} acknowledged puts reads back at R=2 as its value {when}; first problems: {string.Join("; ", problems.Take(10))}");
     }
 
     public static async Task AssertHeldByAsync(ClusterNode replica, IReadOnlyList<AckedPut> writes, string when)
     {
         var problems = await CheckAllAsync(writes, async write => Judge(write, (await replica.ReadLocalAsync(TestCluster.Tenant, write.Key)).Siblings.Select(s => System.Text.Encoding.UTF8.GetString(s.Value.Span))));
         Assert.That(problems, Is.Empty,
-            $"{replica.NodeId} itself holds each of the {writes.Count} acknowledged puts as exactly its value {when}; first problems: {string.Join("; ", problems.Take(10))}");
+            $"{replica.NodeId} itself holds each of the {writes.Count} acknowledged puts as its value {when}; first problems: {string.Join("; ", problems.Take(10))}");
     }
 
     private static async Task<List<string>> CheckAllAsync(IReadOnlyList<AckedPut> writes, Func<AckedPut, Task<string?>> check)
@@ -65,11 +65,16 @@ internal static class ExactReads
         }
     }
 
+    /// <summary>
+    /// Every sibling is the acknowledged value, and there is one. Not "exactly one sibling": a blind put whose
+    /// coordinating replica is killed mid-call may have been applied there and is retried by the coordinator on the
+    /// next replica (it cannot know), so two dots can carry the same acknowledged value; no value is ever invented.
+    /// </summary>
     private static string? Judge(AckedPut write, IEnumerable<string> siblings)
     {
         var values = siblings.ToList();
-        return values.Count == 1 && values[0] == write.Value
+        return values.Count >= 1 && values.TrueForAll(v => v == write.Value)
             ? null
-            : $"{write.Key}: [{string.Join(", ", values)}] instead of exactly [{write.Value}]";
+            : $"{write.Key}: [{string.Join(", ", values)}] instead of [{write.Value}] (every sibling the acknowledged value)";
     }
 }
