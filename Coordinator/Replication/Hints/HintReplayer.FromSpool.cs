@@ -17,7 +17,7 @@ public sealed partial class HintReplayer
         var delivered = 0;
         foreach (var (target, _) in spool.CountsByTarget())
         {
-            if (!ring.TryGetNode(target, out var node) || liveness.IsDown(target) || pipelines.IsOpen(target))
+            if (!ring.TryGetNode(target, out var node) || liveness.IsDown(target))
             {
                 continue;
             }

@@ -13,7 +13,11 @@ using PairDb.Coordinator.Telemetry;
 namespace PairDb.Coordinator.Replication.Hints;
 
 /// <summary>
-/// Delivers stored hints to their targets once healthy (UP or not yet probed, breaker closed):
+/// Delivers stored hints to their targets once healthy (UP or not yet probed). A target whose breaker is open is still
+/// tried: the breaker refuses at once (which only postpones the batch), and once its break duration is over the replay
+/// call is its half-open trial. Skipping open breakers would strand hints: Polly moves a breaker to half-open only on a
+/// call, and once client traffic to the node has stopped the replay is the only call left.
+/// Delivery:
 /// batches of due hints in arrival order go out as one BatchReplicaWrite each (a DVV merge on the
 /// node, so a hint delivered twice, or after newer writes, changes nothing); delivered hints are
 /// deleted, ones the node refused get replay_count + 1, last_error and a doubled backoff (a call the node did not
@@ -23,7 +27,7 @@ namespace PairDb.Coordinator.Replication.Hints;
 /// same reason.
 /// </summary>
 public sealed partial class HintReplayer(
-    HintDatabase database, HintSpool spool, HintSpoolMetrics spoolMetrics, HintBacklog backlog, ReplicaClients clients, NodePipelineRegistry pipelines, NodeLiveness liveness,
+    HintDatabase database, HintSpool spool, HintSpoolMetrics spoolMetrics, HintBacklog backlog, ReplicaClients clients, NodeLiveness liveness,
     RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, IOptions<ValidationOptions> validation,
     TimeProvider time, ILogger<HintReplayer> logger)
 {
@@ -47,7 +51,7 @@ public sealed partial class HintReplayer(
         var delivered = 0;
         foreach (var (target, _) in counts)
         {
-            if (!ring.TryGetNode(target, out var node) || liveness.IsDown(target) || pipelines.IsOpen(target))
+            if (!ring.TryGetNode(target, out var node) || liveness.IsDown(target))
             {
                 continue;
             }
