@@ -1,0 +1,2 @@
+// `./pairdb chaos`: a Jepsen-style fault run against a scratch cluster (see chaos/README.md).
+return 0;
