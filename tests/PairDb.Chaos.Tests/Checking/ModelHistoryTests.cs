@@ -25,6 +25,20 @@ public sealed class ModelHistoryTests
     }
 
     [Test]
+    public void Check_SameHistoryTwice_GivesTheSameVerdict()
+    {
+        var (history, final) = ModelHistory.Generate(11);
+        var damaged = final with { ValuesByKey = final.ValuesByKey.ToDictionary(pair => pair.Key, _ => (IReadOnlyList<string>)["ghost"]) };
+        var reloaded = PairDb.Chaos.History.History.FromJson(history.ToJson());
+
+        var first = new HistoryChecker().Check(history, damaged).ToJson();
+        var second = new HistoryChecker().Check(reloaded, damaged).ToJson();
+
+        Assert.That(second, Is.EqualTo(first));
+        Assert.That(first, Does.Contain(AnomalyKinds.LostWrite).And.Contain(AnomalyKinds.InventedValue));
+    }
+
+    [Test]
     public void Check_ModelHistories_ExerciseEveryRule()
     {
         // Guards the two tests around it against a generator that stopped producing what they rely on.
