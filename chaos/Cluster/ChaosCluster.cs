@@ -182,6 +182,8 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             $"--PairDb:StorageNode:GrpcPort={node.GrpcPort}",
             $"--PairDb:StorageNode:HttpPort={node.HttpPort}",
             "--PairDb:StorageNode:Validation:TrustedClients:0=pairdb-coordinator",
+            // Plaintext without authentication on a namespace address (not loopback) must be asked for.
+            "--PairDb:Security:Insecure=true",
             "--Logging:LogLevel:Default=Warning",
             // On a 64 MiB tmpfs the disk manager must notice a full disk fast, and the engine's files must be small
             // enough that the workload's data leaves room (DiskFullTmpfsTests uses the same settings).
@@ -214,6 +216,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             // Unique and stable across restarts (the default derives it from the machine name and the port, which
             // every namespace shares).
             $"--PairDb:Jobs:InstanceId={coordinator.Name}",
+            "--PairDb:Security:Insecure=true",
             "--Logging:LogLevel:Default=Warning",
         ],
         Environment = new Dictionary<string, string> { ["ConnectionStrings__Metadata"] = _postgres!.ConnectionString },

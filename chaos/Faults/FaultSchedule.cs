@@ -66,18 +66,18 @@ public static class FaultSchedule
             round.Dequeue();
             events.Add(candidate);
             // Sometimes the next fault starts while this one is in force; otherwise after a short quiet gap.
-            t = random.NextDouble() < 0.4 ? Round(t + duration * (0.3 + 0.4 * random.NextDouble())) : Round(t + duration + 1 + 2 * random.NextDouble());
+            t = random.NextDouble() < 0.5 ? Round(t + duration * (0.3 + 0.4 * random.NextDouble())) : Round(t + duration + 1 + 2 * random.NextDouble());
         }
         return events;
     }
 
     private static double DurationOf(FaultKind kind, Random random) => kind switch
     {
-        FaultKind.Pause => MinPauseSeconds + 4 * random.NextDouble(),
-        FaultKind.Kill => 3 + 5 * random.NextDouble(),
-        FaultKind.ClockSkew => 8 + 6 * random.NextDouble(),
-        FaultKind.DiskFull => 6 + 6 * random.NextDouble(),
-        _ => 5 + 6 * random.NextDouble(),
+        FaultKind.Pause => MinPauseSeconds + 3 * random.NextDouble(),
+        FaultKind.Kill => 3 + 4 * random.NextDouble(),
+        FaultKind.ClockSkew => 6 + 4 * random.NextDouble(),
+        FaultKind.DiskFull => 5 + 4 * random.NextDouble(),
+        _ => 4 + 4 * random.NextDouble(),
     };
 
     private static FaultEvent? Pick(int index, double at, double duration, FaultKind kind, Random random, ScheduleTopology topology, IReadOnlyList<FaultEvent> overlapping)
