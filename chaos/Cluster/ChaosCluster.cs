@@ -217,6 +217,9 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             // every namespace shares).
             $"--PairDb:Jobs:InstanceId={coordinator.Name}",
             "--PairDb:Security:Insecure=true",
+            // A first start (no ring snapshot yet) gets one probe of PostgreSQL; 2 s (the default) was too short for
+            // a cold Npgsql on a machine at load 40.
+            "--PairDb:Metadata:ProbeTimeout=00:00:05",
             "--Logging:LogLevel:Default=Warning",
         ],
         Environment = new Dictionary<string, string> { ["ConnectionStrings__Metadata"] = _postgres!.ConnectionString },

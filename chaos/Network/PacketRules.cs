@@ -25,8 +25,10 @@ public sealed class PacketRules(NetworkLayout layout)
         await DropAsync(b, a);
     }
 
-    public Task LossAsync(Member receiver, int percent) =>
-        Shell.InAsync(receiver.Namespace!, "nft", "add", "rule", "inet", Namespaces.Table, Namespaces.Chain,
+    /// <summary>Drops <paramref name="percent"/> % of what arrives on eth0 (100: everything; numgen's range ends at 99).</summary>
+    public Task LossAsync(Member receiver, int percent) => percent >= 100
+        ? Shell.InAsync(receiver.Namespace!, "nft", "add", "rule", "inet", Namespaces.Table, Namespaces.Chain, "iifname", NetworkLayout.MemberInterface, "drop")
+        : Shell.InAsync(receiver.Namespace!, "nft", "add", "rule", "inet", Namespaces.Table, Namespaces.Chain,
             "iifname", NetworkLayout.MemberInterface, "numgen", "random", "mod", "100", "<", percent.ToString(System.Globalization.CultureInfo.InvariantCulture), "drop");
 
     public async Task HealAsync()

@@ -109,5 +109,6 @@ public sealed class ChaosRunner(ChaosOptions options, NetworkLayout layout, stri
         return seconds;
     }
 
-    private static PairDbClient NewClient(Uri endpoint) => new(new PairDbClientOptions { Endpoint = endpoint });
+    // No SDK retries: a retried call hides whether its earlier attempts applied (the history needs every outcome).
+    private static PairDbClient NewClient(Uri endpoint) => new(new PairDbClientOptions { Endpoint = endpoint, Retry = new PairDbRetryOptions { MaxAttempts = 1 } });
 }

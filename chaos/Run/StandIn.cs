@@ -1,3 +1,4 @@
+#if !PAIRDB_CHECKER
 using System.Collections.Concurrent;
 using PairDb.Client;
 
@@ -169,3 +170,4 @@ internal sealed class StandInWorkload(WorkloadSettings settings) : IChaosWorkloa
     private OperationCounts Snapshot() => new(_counts.GroupBy(p => p.Key.Kind).ToDictionary(
         g => g.Key, g => (IReadOnlyDictionary<string, long>)g.ToDictionary(p => p.Key.Outcome, p => p.Value)));
 }
+#endif

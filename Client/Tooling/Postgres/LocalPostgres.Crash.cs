@@ -62,6 +62,9 @@ public sealed partial class LocalPostgres
             }
             await Task.Delay(50, cancellationToken);
         }
+        // A killed postmaster may stay a zombie when nothing reaps orphans (PID 1 of a container), and PostgreSQL
+        // takes a lock file naming a PID that still exists for a live server. Every process is dead: the file is stale.
+        File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
     }
 
     /// <summary>Sends <paramref name="signal"/> (e.g. SIGSTOP 19, SIGCONT 18) to the postmaster and all its children.</summary>
