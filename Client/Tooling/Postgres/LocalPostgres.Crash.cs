@@ -63,8 +63,13 @@ public sealed partial class LocalPostgres
             await Task.Delay(50, cancellationToken);
         }
         // A killed postmaster may stay a zombie when nothing reaps orphans (PID 1 of a container), and PostgreSQL
-        // takes a lock file naming a PID that still exists for a live server. Every process is dead: the file is stale.
+        // takes a lock file naming a PID that still exists for a live server. Every process is dead: the data
+        // directory's and the unix socket's lock files are stale.
         File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
+        foreach (var socketLock in Directory.EnumerateFiles(SocketDirectory, ".s.PGSQL.*.lock"))
+        {
+            File.Delete(socketLock);
+        }
     }
 
     /// <summary>Sends <paramref name="signal"/> (e.g. SIGSTOP 19, SIGCONT 18) to the postmaster and all its children.</summary>
