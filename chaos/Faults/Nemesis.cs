@@ -12,6 +12,10 @@ namespace PairDb.Chaos.Faults;
 public sealed class Nemesis(ChaosCluster cluster, PacketRules? packets, string? fakeTimeLibrary, TextWriter log)
 {
     private readonly List<FaultRecord> _records = [];
+    // One lock per member: a process fault waits until the previous one on the same member is healed. The schedule
+    // never overlaps them, but a heal can outlast its plan (a restart on a loaded machine takes seconds), and a pause
+    // of a process still being restarted would pause nothing.
+    private readonly Dictionary<string, SemaphoreSlim> _members = cluster.Layout.Members.ToDictionary(m => m.Name, _ => new SemaphoreSlim(1, 1));
     private readonly Lock _lock = new();
 
     public IReadOnlyList<FaultRecord> Records
@@ -52,6 +56,32 @@ public sealed class Nemesis(ChaosCluster cluster, PacketRules? packets, string? 
         {
             return;
         }
+        SemaphoreSlim[] members = FaultKinds.NeedsNetwork(planned.Kind) ? [] : planned.Targets.Select(t => _members[t]).ToArray();
+        var held = new List<SemaphoreSlim>();
+        try
+        {
+            foreach (var member in members)
+            {
+                await member.WaitAsync(ct);
+                held.Add(member);
+            }
+            await PlayHeldAsync(planned, record, clock, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended while this fault waited for its member: it never happened.
+        }
+        finally
+        {
+            foreach (var member in held)
+            {
+                member.Release();
+            }
+        }
+    }
+
+    private async Task PlayHeldAsync(FaultEvent planned, FaultRecord record, Stopwatch clock, CancellationToken ct)
+    {
         lock (_lock)
         {
             _records.Add(record);
@@ -111,8 +141,9 @@ public sealed class Nemesis(ChaosCluster cluster, PacketRules? packets, string? 
                 }
                 return null;
             case FaultKind.Pause:
+                var paused = cluster.Pid(e.Targets[0]) ?? throw new InvalidOperationException($"{e.Targets[0]} is not running");
                 cluster.Pause(e.Targets[0]);
-                return null;
+                return $"pid {paused}";
             case FaultKind.Kill:
                 var pid = cluster.Pid(e.Targets[0]);
                 await cluster.KillAsync(e.Targets[0], ct);

@@ -110,5 +110,13 @@ public sealed class ChaosRunner(ChaosOptions options, NetworkLayout layout, stri
     }
 
     // No SDK retries: a retried call hides whether its earlier attempts applied (the history needs every outcome).
-    private static PairDbClient NewClient(Uri endpoint) => new(new PairDbClientOptions { Endpoint = endpoint, Retry = new PairDbRetryOptions { MaxAttempts = 1 } });
+    // No SDK circuit breaker: once open (ALL operations fail while any replica is down) its refusals are instant, the
+    // closed-loop clients spun at thousands of refused calls a second and almost nothing reached the cluster for a
+    // minute (seed 16); the faults must meet real calls.
+    private static PairDbClient NewClient(Uri endpoint) => new(new PairDbClientOptions
+    {
+        Endpoint = endpoint,
+        Retry = new PairDbRetryOptions { MaxAttempts = 1 },
+        CircuitBreaker = new PairDbCircuitBreakerOptions { Enabled = false },
+    });
 }
