@@ -104,7 +104,10 @@ public sealed class Nemesis(ChaosCluster cluster, PacketRules? packets, string? 
         }
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, planned.EndSeconds - clock.Elapsed.TotalSeconds)), ct);
+            // A fault applied late (it waited for its member, or a restart took long) still lasts its whole duration:
+            // a pause must outlast every timeout.
+            var end = Math.Max(planned.EndSeconds, record.AppliedAt!.Value + planned.DurationSeconds);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, end - clock.Elapsed.TotalSeconds)), ct);
         }
         catch (OperationCanceledException)
         {
