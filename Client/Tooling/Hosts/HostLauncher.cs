@@ -51,6 +51,10 @@ public static class HostLauncher
         startInfo.ArgumentList.Add("-c");
         startInfo.ArgumentList.Add("exec \"$@\" >>\"$0\" 2>&1 </dev/null");
         startInfo.ArgumentList.Add(Path.GetFullPath(spec.LogPath));
+        foreach (var word in spec.CommandPrefix)
+        {
+            startInfo.ArgumentList.Add(word);
+        }
         startInfo.ArgumentList.Add(DotnetExecutable.Locate());
         startInfo.ArgumentList.Add(Path.GetFullPath(spec.AssemblyPath));
         foreach (var argument in spec.Arguments)

@@ -12,6 +12,12 @@ public sealed class HostSpec
     /// <summary>Command-line arguments, e.g. <c>--urls http://127.0.0.1:PORT</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
+    /// <summary>
+    /// Words run before <c>dotnet</c>, which they must exec in turn so the PID we hold stays the host's, e.g.
+    /// <c>ip netns exec NS</c> to start the host in a network namespace (the chaos tool). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> CommandPrefix { get; init; } = [];
+
     /// <summary>Extra environment variables; the child otherwise inherits ours.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

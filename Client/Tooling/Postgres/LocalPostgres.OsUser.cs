@@ -35,19 +35,22 @@ public sealed partial class LocalPostgres
     private Task<ProcessResult> RunToolAsync(
         string tool, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        List<string> command;
         if (!RunningAsRoot)
         {
-            return ProcessRunner.RunAsync(tool, arguments, timeout, RootDirectory, cancellationToken);
+            command = [tool, .. arguments];
         }
-        List<string> wrapped;
-        if (File.Exists("/usr/sbin/runuser") || File.Exists("/sbin/runuser"))
+        else if (File.Exists("/usr/sbin/runuser") || File.Exists("/sbin/runuser"))
         {
-            wrapped = ["-u", _options.OsUser, "--", tool, .. arguments];
-            return ProcessRunner.RunAsync("runuser", wrapped, timeout, RootDirectory, cancellationToken);
+            command = ["runuser", "-u", _options.OsUser, "--", tool, .. arguments];
         }
-        // su hands the extra words to the shell as $0 and $@, so nothing is re-quoted.
-        wrapped = ["-s", "/bin/sh", _options.OsUser, "-c", "exec \"$0\" \"$@\"", tool, .. arguments];
-        return ProcessRunner.RunAsync("su", wrapped, timeout, RootDirectory, cancellationToken);
+        else
+        {
+            // su hands the extra words to the shell as $0 and $@, so nothing is re-quoted.
+            command = ["su", "-s", "/bin/sh", _options.OsUser, "-c", "exec \"$0\" \"$@\"", tool, .. arguments];
+        }
+        command.InsertRange(0, _options.CommandPrefix);
+        return ProcessRunner.RunAsync(command[0], command[1..], timeout, RootDirectory, cancellationToken);
     }
 
     private string RootHint() =>

@@ -34,7 +34,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
     /// <summary>An Npgsql connection string for the superuser and the <c>postgres</c> database.</summary>
     public string ConnectionString =>
-        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={_options.SuperUser};Database=postgres";
+        $"Host={_options.ListenAddress};Port={Port.ToString(CultureInfo.InvariantCulture)};Username={_options.SuperUser};Database=postgres";
 
     /// <summary>Initialises the cluster if it does not exist yet, then starts the server and waits until it accepts connections.</summary>
     public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
@@ -66,7 +66,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
                 continue;
             }
             throw new LocalPostgresException(
-                $"PostgreSQL in {server.DataDirectory} did not start on 127.0.0.1:{server.Port} ({result.Command} exited {result.ExitCode}):\n" +
+                $"PostgreSQL in {server.DataDirectory} did not start on {options.ListenAddress}:{server.Port} ({result.Command} exited {result.ExitCode}):\n" +
                 $"{result.Output}\nLast lines of {server.LogPath}:\n{log}");
         }
     }
@@ -85,7 +85,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         if (!result.Succeeded)
         {
             throw new LocalPostgresException(
-                $"PostgreSQL in {DataDirectory} did not start again on 127.0.0.1:{Port} ({result.Command} exited {result.ExitCode}):\n" +
+                $"PostgreSQL in {DataDirectory} did not start again on {_options.ListenAddress}:{Port} ({result.Command} exited {result.ExitCode}):\n" +
                 $"{result.Output}\nLast lines of {LogPath}:\n{LogTail.Read(LogPath, 30)}");
         }
         _running = true;
@@ -130,12 +130,16 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         }
         var conf = Path.Combine(DataDirectory, "postgresql.conf");
         await File.AppendAllTextAsync(conf, $"\ninclude_if_exists = '{SettingsFile}'\n", cancellationToken);
+        if (_options.TrustedNetwork is { } network)
+        {
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), $"host all all {network} trust\n", cancellationToken);
+        }
     }
 
     private async Task WriteSettingsAsync(CancellationToken cancellationToken)
     {
         var settings =
-            $"listen_addresses = '127.0.0.1'\nport = {Port.ToString(CultureInfo.InvariantCulture)}\n" +
+            $"listen_addresses = '{_options.ListenAddress}'\nport = {Port.ToString(CultureInfo.InvariantCulture)}\n" +
             $"unix_socket_directories = '{SocketDirectory}'\n";
         if (!_options.Durable)
         {

@@ -13,6 +13,24 @@ public sealed class LocalPostgresOptions
     /// <summary>TCP port on 127.0.0.1. Default 0: pick a free one (retrying if it is taken meanwhile).</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// The address the server listens on (and connection strings name). Default 127.0.0.1; the chaos tool gives
+    /// it an address inside a network namespace of its own.
+    /// </summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// A network (CIDR, e.g. <c>10.203.0.0/24</c>) whose hosts may connect without a password, besides loopback.
+    /// Default null: loopback only. Only for networks that exist inside private network namespaces.
+    /// </summary>
+    public string? TrustedNetwork { get; init; }
+
+    /// <summary>
+    /// Words run before every PostgreSQL tool (initdb, pg_ctl), which must exec it in turn, e.g.
+    /// <c>ip netns exec NS</c>: pg_ctl then starts the server inside that network namespace. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> CommandPrefix { get; init; } = [];
+
     /// <summary>Superuser role created by initdb. Default: <c>postgres</c>.</summary>
     public string SuperUser { get; init; } = "postgres";
 
