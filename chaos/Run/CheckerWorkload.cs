@@ -1,6 +1,3 @@
-#if PAIRDB_CHECKER
-// Compiled once the `checker` branch (chaos/Workload, chaos/Checking, chaos/History) is merged: at merge, delete
-// Run/StandIn.cs and the #if/#endif lines of this file (see chaos/README.md, "Merging the checker").
 using PairDb.Chaos.Checking;
 using PairDb.Chaos.History;
 using PairDb.Chaos.Workload;
@@ -54,4 +51,3 @@ internal sealed class CheckerWorkload(WorkloadSettings settings) : IChaosWorkloa
         _ => "read-" + o.Consistency.ToString().ToLowerInvariant(),
     };
 }
-#endif
