@@ -95,7 +95,27 @@ internal sealed class TestCluster : IAsyncDisposable
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),
         };
-        var coordinator = await HostLauncher.StartAsync(coordinatorSpec);
+        HostProcess coordinator;
+        try
+        {
+            coordinator = await HostLauncher.StartAsync(coordinatorSpec);
+        }
+        catch
+        {
+            // The nodes started alongside would outlive the failed test (and load every later one): stop them.
+            foreach (var start in starts)
+            {
+                try
+                {
+                    await (await start).DisposeAsync();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    TestContext.Progress.WriteLine($"a storage node of the failed cluster did not start or stop: {e.Message}");
+                }
+            }
+            throw;
+        }
         var nodes = await Task.WhenAll(starts);
         var cluster = new TestCluster(database, connectionString, directory, coordinatorSpec, coordinatorSettings, coordinator, ports[0], ports[1], nodes);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster._channel);
