@@ -31,6 +31,9 @@ public sealed partial class ClusterClock
     /// <summary>The cluster time, Unix milliseconds.</summary>
     public long NowUnixMs() => _time.GetUtcNow().ToUnixTimeMilliseconds() + Volatile.Read(ref _correctionMs);
 
+    /// <summary>The cluster time.</summary>
+    public DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowUnixMs());
+
     /// <summary>The correction applied to this process's clock (0 while the nodes agree with it within the bound).</summary>
     public TimeSpan Correction => TimeSpan.FromMilliseconds(Volatile.Read(ref _correctionMs));
 

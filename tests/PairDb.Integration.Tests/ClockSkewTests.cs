@@ -34,10 +34,7 @@ public sealed class ClockSkewTests
             return Math.Abs(offset - ThreeHours) < 60;
         }, $"node_clock_offset_seconds of {skewed.NodeId} to show about +3 h (last {offset:0} s)");
 
-        for (var i = 0; i < Keys; i++)
-        {
-            await cluster.KeyValue.PutAsync(new PutRequest { TenantId = Tenant, Key = Bytes(Key(i)), Value = Bytes(Value(i)), TtlSeconds = 3600 });
-        }
+        await PutAllAsync(cluster);
 
         var atAll = await CountReadableAsync(cluster, Consistency.All);
         var atQuorum = await CountReadableAsync(cluster, Consistency.Quorum);
@@ -55,11 +52,14 @@ public sealed class ClockSkewTests
         var held = 0;
         foreach (var node in cluster.Nodes.Take(2))
         {
-            for (var i = 0; i < Keys; i++)
+            await ForEachKeyAsync(async i =>
             {
                 var local = await node.ReadLocalAsync(Tenant, Key(i));
-                held += local.Siblings.Any(s => !s.IsTombstone && s.Value.Span.SequenceEqual(Bytes(Value(i)).Span)) ? 1 : 0;
-            }
+                if (local.Siblings.Any(s => !s.IsTombstone && s.Value.Span.SequenceEqual(Bytes(Value(i)).Span)))
+                {
+                    Interlocked.Increment(ref held);
+                }
+            });
         }
         Assert.That(held, Is.EqualTo(2 * Keys), "each healthy replica still stores every acknowledged value");
     }
@@ -75,10 +75,7 @@ public sealed class ClockSkewTests
             return Math.Abs(correction + ThreeHours) < 60;
         }, $"coordinator_clock_correction_seconds to show about -3 h (last {correction:0} s)");
 
-        for (var i = 0; i < Keys; i++)
-        {
-            await cluster.KeyValue.PutAsync(new PutRequest { TenantId = Tenant, Key = Bytes(Key(i)), Value = Bytes(Value(i)), TtlSeconds = 3600 });
-        }
+        await PutAllAsync(cluster);
 
         var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes(Key(0)), Consistency = Consistency.All });
         var expiresIn = DateTimeOffset.FromUnixTimeMilliseconds(reply.Siblings.Single().ExpiresAtUnixMs) - DateTimeOffset.UtcNow;
@@ -96,21 +93,32 @@ public sealed class ClockSkewTests
 
     private static string Value(int i) => $"value-{i}";
 
+    /// <summary>Runs <paramref name="action"/> for every key, 16 at a time (the test's time goes to the cluster, not to round trips in a row).</summary>
+    private static Task ForEachKeyAsync(Func<int, Task> action) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, Keys), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => await action(i));
+
+    /// <summary>Every put acknowledged (default W), each with an hour's TTL.</summary>
+    private static Task PutAllAsync(TestCluster cluster) =>
+        ForEachKeyAsync(i => cluster.KeyValue.PutAsync(new PutRequest { TenantId = Tenant, Key = Bytes(Key(i)), Value = Bytes(Value(i)), TtlSeconds = 3600 }).ResponseAsync);
+
     private static async Task<int> CountReadableAsync(TestCluster cluster, Consistency consistency)
     {
         var found = 0;
-        for (var i = 0; i < Keys; i++)
+        await ForEachKeyAsync(async i =>
         {
             try
             {
                 var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes(Key(i)), Consistency = consistency });
-                found += reply.Siblings.Any(s => s.Value.ToStringUtf8() == Value(i)) ? 1 : 0;
+                if (reply.Siblings.Any(s => s.Value.ToStringUtf8() == Value(i)))
+                {
+                    Interlocked.Increment(ref found);
+                }
             }
             catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound)
             {
                 // KEY_NOT_FOUND: counted as missing.
             }
-        }
+        });
         return found;
     }
 
