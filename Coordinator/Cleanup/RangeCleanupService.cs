@@ -27,14 +27,14 @@ public sealed partial class RangeCleanupService(
     CleanupMetrics metrics,
     IOptions<RingOptions> ringOptions,
     IOptions<TopologyOptions> topology,
-    TimeProvider time,
+    Clock.ClusterClock time,
     ILogger<RangeCleanupService> logger)
 {
     /// <summary>One pass over every due cleanup.</summary>
     public async Task<CleanupRunSummary> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var summary = new Counts();
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow(); // the cluster time, as the due time was scheduled in (NodeRegistry)
         foreach (var candidate in await store.LoadCandidatesAsync(cancellationToken))
         {
             CleanupPlan plan;

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using PairDb.Contracts.Grpc;
 using Microsoft.Extensions.Options;
+using PairDb.Coordinator.Clock;
 using PairDb.Coordinator.Data;
 using PairDb.Coordinator.Nodes;
 using PairDb.Coordinator.Options;
@@ -19,7 +20,8 @@ namespace PairDb.Coordinator.Health;
 /// A SERVING node is also asked who it is (StorageService.Identify): a node that answers as another
 /// node id, or with an incarnation already replaced (<see cref="NodeIdentities"/>), is refused: DOWN
 /// at once, whatever the threshold, so no write is routed to it. A new incarnation is recorded in
-/// storage_nodes (incarnation, incarnation_since, retired_incarnations).
+/// storage_nodes (incarnation, incarnation_since, retired_incarnations). The node's wall time in that answer
+/// gives its clock offset (<see cref="ClusterClock"/>).
 /// </summary>
 public sealed partial class NodeHealthProber : BackgroundService
 {
@@ -30,6 +32,7 @@ public sealed partial class NodeHealthProber : BackgroundService
     private readonly NodeRegistry _registry;
     private readonly IOptions<HealthProbeOptions> _options;
     private readonly TimeProvider _time;
+    private readonly ClusterClock _clock;
     private readonly ILogger<NodeHealthProber> _logger;
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _persisted = new(StringComparer.Ordinal);
@@ -43,6 +46,7 @@ public sealed partial class NodeHealthProber : BackgroundService
         NodeRegistry registry,
         IOptions<HealthProbeOptions> options,
         TimeProvider time,
+        ClusterClock clock,
         ILogger<NodeHealthProber> logger)
     {
         _rings = rings;
@@ -52,6 +56,7 @@ public sealed partial class NodeHealthProber : BackgroundService
         _registry = registry;
         _options = options;
         _time = time;
+        _clock = clock;
         _logger = logger;
     }
 
@@ -88,6 +93,7 @@ public sealed partial class NodeHealthProber : BackgroundService
         }
         _liveness.Retain(registered);
         _identities.Retain(registered);
+        _clock.Retain(registered);
         foreach (var nodeId in new List<string>(_failures.Keys))
         {
             if (!registered.Contains(nodeId))
@@ -141,6 +147,8 @@ public sealed partial class NodeHealthProber : BackgroundService
     private async Task<Probe> IdentifyAsync(RingNode node, Grpc.Net.Client.GrpcChannel channel, DateTime deadline, CancellationToken cancellationToken)
     {
         IdentifyReply reply;
+        var sentUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             reply = await new StorageService.StorageServiceClient(channel).IdentifyAsync(new IdentifyRequest(), deadline: deadline, cancellationToken: cancellationToken);
@@ -149,6 +157,12 @@ public sealed partial class NodeHealthProber : BackgroundService
         {
             // A node of a release before incarnations: nothing to compare, and its dots carry its plain id.
             return Probe.Serving;
+        }
+
+        if (reply.NowUnixMs > 0)
+        {
+            // The node read its clock somewhere in the round trip: the midpoint is the best guess, off by at most half of it.
+            _clock.Record(node.NodeId, reply.NowUnixMs, sentUnixMs, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         var verdict = _identities.Check(node.NodeId, reply.NodeId, reply.Incarnation, DateTimeOffset.FromUnixTimeMilliseconds(reply.IncarnationSinceUnixMs), reply.PreviousIncarnations);

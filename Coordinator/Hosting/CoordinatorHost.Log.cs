@@ -14,6 +14,8 @@ public static partial class CoordinatorHost
         PairDb.Hosting.Security.SecurityLog.Mode(logger, services.GetRequiredService<PairDb.Hosting.Security.HostSecurity>(), host.ListenAddress, host.GrpcPort, host.HttpPort);
         LogRingOptions(logger, ring.ReplicationFactor, ring.DefaultVirtualNodes, ring.MaxVirtualNodes, ring.RefreshInterval);
         LogProbeOptions(logger, probe.Interval, probe.Timeout, probe.FailureThreshold);
+        var clock = services.GetRequiredService<IOptions<ClockOptions>>().Value;
+        LogClockOptions(logger, clock.MaxOffset, clock.OffsetFreshness);
         LogMetadataOptions(logger, metadata.Redacted());
         var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
         LogReplicationOptions(logger, replication.DefaultReadQuorum, replication.DefaultWriteQuorum, replication.ReplicaTimeout,
@@ -28,6 +30,9 @@ public static partial class CoordinatorHost
         LogOverloadLimits(logger, admission.MaxInFlightRequests, admission.MaxInFlightBytes, replication.QueueCapacity,
             replication.MaxBatchSize, replication.BatchConcurrency, hints.MaxQueuedHints, hints.MaxQueuedHintBytes);
     }
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Clock options max_offset={MaxOffset} offset_freshness={OffsetFreshness}")]
+    private static partial void LogClockOptions(ILogger logger, TimeSpan maxOffset, TimeSpan offsetFreshness);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information,
         Message = "Overload limits max_in_flight_requests={MaxInFlightRequests} max_in_flight_bytes={MaxInFlightBytes} replica_queue_capacity={QueueCapacity} max_batch_size={MaxBatchSize} batch_concurrency={BatchConcurrency} max_queued_hints={MaxQueuedHints} max_queued_hint_bytes={MaxQueuedHintBytes}")]

@@ -69,6 +69,7 @@ public static partial class CoordinatorHost
         LogOptions(logger, app.Services, metadata);
         await LoadRingAsync(app.Services, logger, migrate, metadata.ConnectionString, cancellationToken);
         _ = app.Services.GetRequiredService<CoordinatorMetrics>();
+        _ = app.Services.GetRequiredService<ClockMetrics>();
         await app.StartAsync(cancellationToken);
         await AwaitJobsAsync(app.Services, logger, cancellationToken);
     }
@@ -87,6 +88,8 @@ public static partial class CoordinatorHost
         services.AddSingleton<IValidateOptions<CoordinatorHostOptions>, CoordinatorHostOptionsValidator>();
         services.AddSingleton<IValidateOptions<RingOptions>, RingOptionsValidator>();
         services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
+        services.AddOptions<ClockOptions>().Bind(configuration.GetSection(ClockOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>();
         services.AddSingleton<IValidateOptions<MetadataOptions>, MetadataOptionsValidator>();
         services.AddOptions<MetadataProbeOptions>().Bind(configuration.GetSection(MetadataProbeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetadataProbeOptions>, MetadataProbeOptionsValidator>();
@@ -141,6 +144,8 @@ public static partial class CoordinatorHost
         services.AddSingleton<NodeIdentifier>();
         services.AddSingleton<NodeChannelPool>();
         services.AddSingleton<CoordinatorMetrics>();
+        services.AddSingleton<Clock.ClusterClock>();
+        services.AddSingleton<ClockMetrics>();
         services.AddSingleton<NodeHealthProber>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeHealthProber>());
         services.AddHostedService<TopologyRefresher>();

@@ -12,7 +12,7 @@ namespace PairDb.Coordinator.Replication;
 /// replicas have answered, those whose set differs from the merge of all answers are repaired in
 /// the background (<see cref="ReadRepairer"/>).
 /// </summary>
-public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clients, ReadRepairer repairer)
+public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clients, ReadRepairer repairer, Clock.ClusterClock clock)
 {
     /// <param name="deadline">The client's deadline (UTC; <see cref="DateTime.MaxValue"/> for none): a replica read not sent by then is not sent.</param>
     public async Task<SiblingSet> ReadAsync(string tenantId, ByteString key, int r, DateTime deadline, CancellationToken cancellationToken)
@@ -24,7 +24,8 @@ public sealed class QuorumReader(ReplicaPlacement placement, ReplicaClients clie
                 $"r = {r} but only {replicas.AvailableCount} of the key's {replicas.Count} replicas are available");
         }
         var round = new ReadRound(replicas.Count, r, replicas.AvailableCount);
-        var request = new ReadRequest { TenantId = tenantId, Key = key };
+        // The cluster time lets each replica drop what has expired by it; a replica's clock alone never may.
+        var request = new ReadRequest { TenantId = tenantId, Key = key, NowUnixMs = clock.NowUnixMs() };
         for (var i = 0; i < replicas.Count; i++)
         {
             if (replicas.Available[i])

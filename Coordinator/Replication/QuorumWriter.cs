@@ -26,7 +26,7 @@ namespace PairDb.Coordinator.Replication;
 /// </summary>
 public sealed partial class QuorumWriter(
     ReplicaPlacement placement, ReplicaClients clients, HintWriter hints, PendingWrites pendingWrites,
-    NodeLiveness liveness, ILogger<QuorumWriter> logger)
+    NodeLiveness liveness, Clock.ClusterClock clock, ILogger<QuorumWriter> logger)
 {
     /// <summary>Writes and returns the stored sibling set (SiblingSetFormat bytes) as the coordinating replica produced it.</summary>
     public async Task<ByteString> WriteAsync(WriteCommand command, int w, CancellationToken cancellationToken)
@@ -59,6 +59,7 @@ public sealed partial class QuorumWriter(
             Context = command.Context,
             ExpiresAtUnixMs = command.ExpiresAtUnixMs,
             ConflictMode = command.ConflictMode,
+            NowUnixMs = clock.NowUnixMs(),
         };
         var order = replicas.CoordinatorOrder();
         var maybeApplied = false;
@@ -117,7 +118,7 @@ public sealed partial class QuorumWriter(
             }
         }
         var round = new WriteRound(w, acks: 1, pending: targets);
-        var request = new ReplicaWriteRequest { TenantId = command.TenantId, Key = command.Key, Versions = versions };
+        var request = new ReplicaWriteRequest { TenantId = command.TenantId, Key = command.Key, Versions = versions, NowUnixMs = clock.NowUnixMs() };
         for (var i = 0; i < replicas.Count; i++)
         {
             if (i == coordinator)

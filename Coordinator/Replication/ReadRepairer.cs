@@ -12,7 +12,7 @@ namespace PairDb.Coordinator.Replication;
 /// nothing, or failed its checksum. Counted per repaired replica in <c>read_repair_total</c>.
 /// Off the client's path: the read was answered already.
 /// </summary>
-public sealed partial class ReadRepairer(ReplicaClients clients, ReplicationMetrics metrics, ILogger<ReadRepairer> logger)
+public sealed partial class ReadRepairer(ReplicaClients clients, ReplicationMetrics metrics, Clock.ClusterClock clock, ILogger<ReadRepairer> logger)
 {
     internal async Task RepairWhenCompleteAsync(ReadRound round, ReplicaSet replicas, string tenantId, ByteString key)
     {
@@ -26,7 +26,7 @@ public sealed partial class ReadRepairer(ReplicaClients clients, ReplicationMetr
                 return;
             }
             var mergedBytes = UnsafeByteOperations.UnsafeWrap(SiblingSetFormat.ToArray(merged));
-            var request = new RepairRequest { TenantId = tenantId, Key = key, Versions = mergedBytes };
+            var request = new RepairRequest { TenantId = tenantId, Key = key, Versions = mergedBytes, NowUnixMs = clock.NowUnixMs() };
             var repairs = new List<Task>(replicas.Count);
             for (var i = 0; i < replicas.Count; i++)
             {

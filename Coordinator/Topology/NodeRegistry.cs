@@ -30,7 +30,9 @@ public sealed partial class NodeRegistry
     private IReadOnlyList<StorageNodeRecord> _lastRows = [];
     private readonly Ring.Snapshots.RingSnapshotStore _snapshots;
     private readonly Nodes.NodeIdentifier _identifier;
-    private readonly TimeProvider _time;
+    // Timestamps written to the shared rows (completed_at, a cleanup's due time) are compared by other coordinators:
+    // the cluster time, so one coordinator's wrong clock does not shorten the 24-hour cleanup grace.
+    private readonly Clock.ClusterClock _time;
     private readonly ILogger<NodeRegistry> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private ulong _publishedFingerprint;
@@ -44,7 +46,7 @@ public sealed partial class NodeRegistry
         MetadataAvailability availability,
         Ring.Snapshots.RingSnapshotStore snapshots,
         Nodes.NodeIdentifier identifier,
-        TimeProvider time,
+        Clock.ClusterClock time,
         ILogger<NodeRegistry> logger)
     {
         _contexts = contexts;

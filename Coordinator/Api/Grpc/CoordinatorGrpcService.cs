@@ -15,9 +15,11 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
     private readonly NodeRegistry _registry;
     private readonly ChangeControl _changes;
     private readonly NodeLiveness _liveness;
+    private readonly Clock.ClusterClock _clock;
 
-    public CoordinatorGrpcService(NodeRegistry registry, ChangeControl changes, NodeLiveness liveness)
+    public CoordinatorGrpcService(NodeRegistry registry, ChangeControl changes, NodeLiveness liveness, Clock.ClusterClock clock)
     {
+        _clock = clock;
         _registry = registry;
         _changes = changes;
         _liveness = liveness;
@@ -27,6 +29,10 @@ public sealed partial class CoordinatorGrpcService : CoordinatorService.Coordina
     {
         var info = NodeMapping.ToInfo(node);
         info.StatusReason = _liveness.ReasonOf(node.NodeId) ?? "";
+        if (_clock.OffsetOf(node.NodeId) is { } offset)
+        {
+            info.ClockOffsetSeconds = offset.TotalSeconds;
+        }
         return info;
     }
 

@@ -32,7 +32,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
     private readonly ReplicationMetrics _metrics;
     private readonly InFlightLimiter _limiter;
     private readonly TenantQuotaAdmission _quotas;
-    private readonly TimeProvider _time;
+    private readonly Clock.ClusterClock _clock;
     private readonly TenantConflictModes _conflictModes;
     private readonly ILogger<KeyValueGrpcService> _logger;
     private readonly int _n;
@@ -41,7 +41,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
 
     public KeyValueGrpcService(
         QuorumWriter writer, QuorumReader reader, RequestValidator validator, ReplicaPlacement placement,
-        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, InFlightLimiter limiter, TimeProvider time,
+        IOptions<ReplicationOptions> replication, ReplicationMetrics metrics, InFlightLimiter limiter, Clock.ClusterClock clock,
         TenantConflictModes conflictModes, TenantQuotaAdmission quotas, ILogger<KeyValueGrpcService> logger)
     {
         _limiter = limiter;
@@ -51,7 +51,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         _reader = reader;
         _validator = validator;
         _metrics = metrics;
-        _time = time;
+        _clock = clock;
         _conflictModes = conflictModes;
         _n = placement.ReplicationFactor;
         _defaultR = replication.Value.DefaultReadQuorum;
@@ -107,7 +107,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         _quotas.AdmitPut(tenant, request.Key.Length + request.Value.Length, "put");
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var expiresAt = request.HasTtlSeconds && request.TtlSeconds > 0
-            ? _time.GetUtcNow().ToUnixTimeMilliseconds() + request.TtlSeconds * 1000L
+            ? _clock.NowUnixMs() + request.TtlSeconds * 1000L
             : 0;
         var versions = await _writer.WriteAsync(
             new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { ConflictMode = _conflictModes.ModeOf(tenant), Deadline = call.Deadline },
@@ -141,7 +141,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         var r = QuorumSizes.Resolve(request.Consistency, request.HasR, request.R, _defaultR, _n, "r");
         var set = await _reader.ReadAsync(tenant, request.Key, r, call.Deadline, cancellationToken);
         var answered = _conflictModes.ModeOf(tenant) == ConflictMode.LastWriterWins ? LastWriterWins.Resolve(set) : set;
-        var reply = ToReply(answered, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var reply = ToReply(answered, _clock.NowUnixMs());
         _metrics.ReadAnswered(reply.Siblings.Count, SiblingSetFormat.GetSize(set));
         return reply;
     }

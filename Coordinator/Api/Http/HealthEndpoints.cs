@@ -33,7 +33,8 @@ public static class HealthEndpoints
         RingProvider rings,
         NodeLiveness liveness,
         IOptions<RingOptions> ringOptions,
-        HintSpool spool)
+        HintSpool spool,
+        Clock.ClusterClock clock)
     {
         // The probe's last answer (every PairDb:Metadata:ProbeInterval): /health never waits on PostgreSQL itself.
         var metadataOk = availability.IsAvailable;
@@ -60,6 +61,13 @@ public static class HealthEndpoints
             ring_members_up = membersUp,
             replication_factor = replicationFactor,
             // Hints PostgreSQL could not take in time, on this coordinator's disk (the table's are in `pairdb hints`).
+            // Node clock offsets from the cluster time (seconds) and this coordinator's own correction (README "Time and clocks").
+            clock = new
+            {
+                max_offset_seconds = clock.MaxOffset.TotalSeconds,
+                correction_seconds = clock.Correction.TotalSeconds,
+                node_offsets_seconds = clock.OffsetsSeconds(),
+            },
             hints = new { spooled = spool.Count, spool_bytes = spool.Bytes, spool_capacity_bytes = spool.CapacityBytes, spooled_by_target = spool.CountsByTarget() },
         };
         return Results.Json(body, HealthJson);

@@ -29,7 +29,7 @@ namespace PairDb.Coordinator.Replication.Hints;
 public sealed partial class HintReplayer(
     HintDatabase database, HintSpool spool, HintSpoolMetrics spoolMetrics, HintBacklog backlog, ReplicaClients clients, NodeLiveness liveness,
     RingProvider rings, ReplicationMetrics metrics, IOptions<HintOptions> options, IOptions<ValidationOptions> validation,
-    TimeProvider time, ILogger<HintReplayer> logger)
+    TimeProvider time, Clock.ClusterClock clock, ILogger<HintReplayer> logger)
 {
     private readonly HintOptions _options = options.Value;
     private readonly int _maxBatchBytes = validation.Value.MaxBatchBytes;
@@ -131,9 +131,10 @@ public sealed partial class HintReplayer(
     private async Task<(string?[] Errors, bool CallFailed)> DeliverAsync(RingNode node, List<(string TenantId, byte[] Key, byte[] Payload)> items, CancellationToken cancellationToken)
     {
         var request = new BatchReplicaWriteRequest();
+        var now = clock.NowUnixMs();
         foreach (var (tenantId, key, payload) in items)
         {
-            request.Items.Add(new ReplicaWriteRequest { TenantId = tenantId, Key = UnsafeByteOperations.UnsafeWrap(key), Versions = UnsafeByteOperations.UnsafeWrap(payload) });
+            request.Items.Add(new ReplicaWriteRequest { TenantId = tenantId, Key = UnsafeByteOperations.UnsafeWrap(key), Versions = UnsafeByteOperations.UnsafeWrap(payload), NowUnixMs = now });
         }
         var errors = new string?[items.Count];
         try

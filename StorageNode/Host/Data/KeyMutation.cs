@@ -43,13 +43,26 @@ public sealed partial class KeyMutation
     public static KeyMutation Merge(byte[] encodedKey, SiblingSet incoming, byte[] incomingBytes) =>
         new(encodedKey, null, ReadOnlyMemory<byte>.Empty, tombstone: false, 0, incoming, incomingBytes);
 
+    /// <summary>
+    /// The request's cluster time (<c>now_unix_ms</c>, 0 = none): expiry is judged at min(node clock, it), and not
+    /// at all without it (<see cref="ExpiryTime"/>). Set before the mutation is shared.
+    /// </summary>
+    public long RequestNowUnixMs { get; private set; }
+
+    /// <summary>Sets <see cref="RequestNowUnixMs"/>; returns this mutation.</summary>
+    public KeyMutation AtRequestTime(long requestNowUnixMs)
+    {
+        RequestNowUnixMs = requestNowUnixMs;
+        return this;
+    }
+
     /// <summary>The bytes to store for <paramref name="next"/>, the result of <see cref="ApplyTo"/>.</summary>
     public byte[] Serialize(SiblingSet next) =>
         _incomingBytes is not null && ReferenceEquals(next, _incoming) ? _incomingBytes : SiblingSetFormat.ToArray(next);
 
     /// <summary>
-    /// The set after this mutation, with siblings expired at <paramref name="nowUnixMs"/> dropped and the context
-    /// pruned. A coordinated write mints its dot under <paramref name="actor"/> (the node's current incarnation),
+    /// The set after this mutation, with the context pruned and the siblings expired at min(<paramref name="nowUnixMs"/>,
+    /// <see cref="RequestNowUnixMs"/>) dropped; none dropped when the request carried no time (<see cref="ExpiryTime"/>). A coordinated write mints its dot under <paramref name="actor"/> (the node's current incarnation),
     /// after checking its client context against <paramref name="current"/>, the set stored for the key
     /// (<see cref="ContextCheck"/>, with <paramref name="maxContextCounterLead"/>).
     /// </summary>
@@ -61,10 +74,11 @@ public sealed partial class KeyMutation
             ContextCheck.ThrowIfNotIssued(_clientContext!, current.Context, actor, maxContextCounterLead);
         }
 
+        var time = ExpiryTime.For(nowUnixMs, RequestNowUnixMs);
         var next = _incoming is not null ? current.MergeWith(_incoming)
-            : _lastWriterWins ? ReplaceAll(current, actor, nowUnixMs)
+            : _lastWriterWins ? ReplaceAll(current, actor, time.StampUnixMs)
             : _tombstone ? current.Delete(_clientContext!, actor)
             : current.Update(_clientContext!, actor, _value, _expiresAtUnixMs);
-        return SiblingSets.WithoutExpired(next, nowUnixMs).Prune(maxContextEntries, actor);
+        return time.Apply(next).Prune(maxContextEntries, actor);
     }
 }

@@ -7,9 +7,9 @@ public static class SiblingSets
 {
     /// <summary>
     /// The set without the siblings that have expired at <paramref name="nowUnixMs"/>, context kept.
-    /// Sound to do on any replica: the context still covers the dropped dots, so a merge with a replica
-    /// that still holds them drops them there too, and every replica agrees they are expired (the
-    /// expiry travels with the sibling).
+    /// The context still covers the dropped dots, so a merge with a replica that still holds them drops
+    /// them there too: sound only when <paramref name="nowUnixMs"/> is a time every replica would agree has
+    /// passed, never one node's clock alone (<see cref="ExpiryTime"/> decides which time that is).
     /// </summary>
     public static SiblingSet WithoutExpired(SiblingSet set, long nowUnixMs)
     {

@@ -46,9 +46,13 @@ public sealed partial class VersionedStore
     /// </summary>
     public ulong MaxContextCounterLead { get; init; } = new ValidationOptions().MaxContextCounterLead;
 
-    /// <summary>The key's set with expired siblings dropped; null when the node holds nothing for it.</summary>
+    /// <summary>
+    /// The key's set; null when the node holds nothing for it. Siblings expired at min(node clock,
+    /// <paramref name="requestNowUnixMs"/>) are dropped (context kept); with no request time (0) none is, so the
+    /// answer's context never covers a sibling that only this node's clock called expired (<see cref="ExpiryTime"/>).
+    /// </summary>
     /// <exception cref="ChecksumMismatchException">The engine block holding the key is corrupt.</exception>
-    public StoredVersions? Read(byte[] encodedKey)
+    public StoredVersions? Read(byte[] encodedKey, long requestNowUnixMs = 0)
     {
         if (!_engine.TryGet(encodedKey, out var bytes))
         {
@@ -56,7 +60,7 @@ public sealed partial class VersionedStore
         }
 
         var set = ParseStored(bytes, encodedKey);
-        var visible = SiblingSets.WithoutExpired(set, NowUnixMs());
+        var visible = ExpiryTime.For(NowUnixMs(), requestNowUnixMs).Apply(set);
         return ReferenceEquals(visible, set)
             ? new StoredVersions(set, bytes)
             : new StoredVersions(visible, SiblingSetFormat.ToArray(visible));

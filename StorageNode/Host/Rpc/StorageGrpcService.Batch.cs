@@ -61,7 +61,7 @@ public sealed partial class StorageGrpcService
             var item = request.Items[i];
             try
             {
-                mutations.Add(PrepareMerge(item.TenantId, item.Key, item.Versions, call));
+                mutations.Add(PrepareMerge(item.TenantId, item.Key, item.Versions, item.NowUnixMs, call));
                 positions.Add(i);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -100,7 +100,7 @@ public sealed partial class StorageGrpcService
 
             try
             {
-                var read = ReadOne(PrepareRead(item, call));
+                var read = ReadOne(PrepareRead(item, call), item.NowUnixMs);
                 replyBytes += read.Versions.Length;
                 reply.Results.Add(new ReadResult { Ok = read });
             }

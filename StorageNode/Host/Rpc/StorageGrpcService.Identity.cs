@@ -16,6 +16,7 @@ public sealed partial class StorageGrpcService
             Actor = current.Actor,
             IncarnationSinceUnixMs = current.Since.ToUnixTimeMilliseconds(),
             IncarnationReason = current.Reason,
+            NowUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         foreach (var previous in identity.Previous)
         {

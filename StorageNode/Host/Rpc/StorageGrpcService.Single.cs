@@ -35,7 +35,7 @@ public sealed partial class StorageGrpcService
         _metrics.WriteRequested(Operations.ReplicaWrite);
         try
         {
-            var mutation = PrepareMerge(request.TenantId, request.Key, request.Versions, Call(context));
+            var mutation = PrepareMerge(request.TenantId, request.Key, request.Versions, request.NowUnixMs, Call(context));
             await _store.ApplyAsync(mutation, context.CancellationToken).ConfigureAwait(false);
             return new ReplicaWriteReply();
         }
@@ -56,7 +56,7 @@ public sealed partial class StorageGrpcService
         _metrics.WriteRequested(Operations.Repair);
         try
         {
-            var mutation = PrepareMerge(request.TenantId, request.Key, request.Versions, Call(context));
+            var mutation = PrepareMerge(request.TenantId, request.Key, request.Versions, request.NowUnixMs, Call(context));
             await _store.ApplyAsync(mutation, context.CancellationToken).ConfigureAwait(false);
             _metrics.RecoveryOperation();
             return new RepairReply();
@@ -78,7 +78,7 @@ public sealed partial class StorageGrpcService
         _metrics.ReadRequested();
         try
         {
-            return Task.FromResult(ReadOne(PrepareRead(request, Call(context))));
+            return Task.FromResult(ReadOne(PrepareRead(request, Call(context)), request.NowUnixMs));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -106,9 +106,9 @@ public sealed partial class StorageGrpcService
         }
     }
 
-    private ReadReply ReadOne(byte[] encodedKey)
+    private ReadReply ReadOne(byte[] encodedKey, long requestNowUnixMs)
     {
-        var stored = _store.Read(encodedKey);
+        var stored = _store.Read(encodedKey, requestNowUnixMs);
         return stored is { } found
             ? new ReadReply { Found = true, Versions = Wrap(found.Bytes) }
             : new ReadReply { Found = false };

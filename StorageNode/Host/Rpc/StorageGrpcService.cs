@@ -31,6 +31,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
     private readonly ILogger<StorageGrpcService> _logger;
     private readonly StreamingServices _streaming;
     private readonly TenantUsageScanner _tenantUsage;
+    private readonly TimeProvider _time;
 
     public StorageGrpcService(
         VersionedStore store,
@@ -41,6 +42,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         IOptions<NodeOptions> node,
         StreamingServices streaming,
         TenantUsageScanner tenantUsage,
+        TimeProvider time,
         ILogger<StorageGrpcService> logger)
     {
         _store = store;
@@ -52,6 +54,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         _logger = logger;
         _streaming = streaming;
         _tenantUsage = tenantUsage;
+        _time = time;
     }
 
     private CallContext Call(ServerCallContext context) => CallContext.From(context, _clientIdHeader, _validation);
@@ -65,7 +68,7 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
         var context = request.Context.IsEmpty
             ? VersionVector.Empty
             : VersionVectorFormat.Parse(request.Context.Span, _validation.MaxContextEntries);
-        return request.ConflictMode switch
+        var mutation = request.ConflictMode switch
         {
             ConflictMode.Siblings => request.Tombstone
                 ? KeyMutation.Delete(key, context)
@@ -75,14 +78,15 @@ public sealed partial class StorageGrpcService : StorageService.StorageServiceBa
                 : KeyMutation.LastWriterWinsWrite(key, context, request.Value.Memory, request.ExpiresAtUnixMs),
             _ => throw new PairDbException(ErrorCode.InvalidArgument, $"unknown conflict_mode {(int)request.ConflictMode}"),
         };
+        return mutation.AtRequestTime(request.NowUnixMs);
     }
 
     /// <summary>Validates and admits a replica write or repair.</summary>
-    private KeyMutation PrepareMerge(string tenantId, ByteString key, ByteString versions, CallContext call)
+    private KeyMutation PrepareMerge(string tenantId, ByteString key, ByteString versions, long requestNowUnixMs, CallContext call)
     {
         _checks.CheckVersions(tenantId, key.Span, versions.Span, call.Trusted, out var set).ThrowIfInvalid();
         Admit(versions.Length);
-        return KeyMutation.Merge(KeyEncoding.Encode(call.ResolveTenant(tenantId), key.Span), set!);
+        return KeyMutation.Merge(KeyEncoding.Encode(call.ResolveTenant(tenantId), key.Span), set!).AtRequestTime(requestNowUnixMs);
     }
 
     private byte[] PrepareRead(ReadRequest request, CallContext call)

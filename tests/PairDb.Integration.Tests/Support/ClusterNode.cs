@@ -13,11 +13,13 @@ internal sealed class ClusterNode : IAsyncDisposable
     private static readonly Metadata TrustedHeader = new() { { "x-pairdb-client-id", CoordinatorClientId } };
     private readonly string _assembly;
     private IReadOnlyDictionary<string, string> _settings;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private HostProcess? _host;
     private GrpcChannel _channel;
 
-    private ClusterNode(string nodeId, string directory, string assembly, int grpcPort, int httpPort, IReadOnlyDictionary<string, string> settings)
+    private ClusterNode(string nodeId, string directory, string assembly, int grpcPort, int httpPort, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment)
     {
+        _environment = environment ?? new Dictionary<string, string>();
         NodeId = nodeId;
         Directory = directory;
         _assembly = assembly;
@@ -39,10 +41,11 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public bool Running => _host is { HasExited: false };
 
-    public static async Task<ClusterNode> StartAsync(string nodeId, string directory, string assembly, IReadOnlyDictionary<string, string> settings)
+    /// <param name="environment">Extra environment variables of the process (e.g. libfaketime's), kept across restarts.</param>
+    public static async Task<ClusterNode> StartAsync(string nodeId, string directory, string assembly, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var ports = FreePort.Next(2);
-        var node = new ClusterNode(nodeId, directory, assembly, ports[0], ports[1], settings);
+        var node = new ClusterNode(nodeId, directory, assembly, ports[0], ports[1], settings, environment);
         await node.StartAsync();
         return node;
     }
@@ -122,6 +125,7 @@ internal sealed class ClusterNode : IAsyncDisposable
             Name = NodeId,
             AssemblyPath = _assembly,
             Arguments = arguments,
+            Environment = _environment,
             HealthUrl = new Uri($"http://127.0.0.1:{HttpPort}/health/live"),
             LogPath = Path.Combine(Directory, NodeId + ".log"),
         };

@@ -62,12 +62,16 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>
     /// Starts the cluster. <paramref name="nodeSettings"/> adds settings to one node (by index);
     /// <paramref name="coordinatorSettings"/> overrides coordinator settings;
-    /// <paramref name="metadataConnectionString"/> is a database the caller owns (default: a fresh one on the assembly's PostgreSQL).
+    /// <paramref name="metadataConnectionString"/> is a database the caller owns (default: a fresh one on the assembly's PostgreSQL);
+    /// <paramref name="nodeEnvironment"/> and <paramref name="coordinatorEnvironment"/> add environment variables to a node's
+    /// (by index) or the coordinator's process (e.g. <see cref="FakeTime"/>'s).
     /// </summary>
     public static async Task<TestCluster> StartAsync(
         IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? nodeSettings = null,
         IReadOnlyDictionary<string, string>? coordinatorSettings = null,
-        string? metadataConnectionString = null)
+        string? metadataConnectionString = null,
+        IReadOnlyDictionary<int, IReadOnlyDictionary<string, string>>? nodeEnvironment = null,
+        IReadOnlyDictionary<string, string>? coordinatorEnvironment = null)
     {
         var database = metadataConnectionString is null ? await SharedPostgres.CreateDatabaseAsync() : null;
         var connectionString = metadataConnectionString ?? database!.ConnectionString;
@@ -79,7 +83,7 @@ internal sealed class TestCluster : IAsyncDisposable
         for (var i = 0; i < starts.Length; i++)
         {
             var settings = nodeSettings?.GetValueOrDefault(i) ?? new Dictionary<string, string>();
-            starts[i] = ClusterNode.StartAsync($"storage-node-{i + 1}", directory.Combine($"node-{i + 1}"), nodeAssembly, settings);
+            starts[i] = ClusterNode.StartAsync($"storage-node-{i + 1}", directory.Combine($"node-{i + 1}"), nodeAssembly, settings, nodeEnvironment?.GetValueOrDefault(i));
         }
         var ports = FreePort.Next(2);
         var coordinatorSpec = new HostSpec
@@ -87,10 +91,31 @@ internal sealed class TestCluster : IAsyncDisposable
             Name = "coordinator",
             AssemblyPath = HostAssemblies.Locate(root, HostKind.Coordinator, configuration),
             Arguments = CoordinatorArguments(connectionString, ports[0], ports[1], directory.Combine("coordinator-state"), coordinatorSettings),
+            Environment = coordinatorEnvironment ?? new Dictionary<string, string>(),
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = directory.Combine("coordinator.log"),
         };
-        var coordinator = await HostLauncher.StartAsync(coordinatorSpec);
+        HostProcess coordinator;
+        try
+        {
+            coordinator = await HostLauncher.StartAsync(coordinatorSpec);
+        }
+        catch
+        {
+            // The nodes started alongside would outlive the failed test (and load every later one): stop them.
+            foreach (var start in starts)
+            {
+                try
+                {
+                    await (await start).DisposeAsync();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    TestContext.Progress.WriteLine($"a storage node of the failed cluster did not start or stop: {e.Message}");
+                }
+            }
+            throw;
+        }
         var nodes = await Task.WhenAll(starts);
         var cluster = new TestCluster(database, connectionString, directory, coordinatorSpec, coordinatorSettings, coordinator, ports[0], ports[1], nodes);
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster._channel);

@@ -152,13 +152,21 @@ public sealed class DataPathTests
         live.ExpiresAtUnixMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
         await Client.CoordinatedWriteAsync(live);
 
-        var expired = await Client.ReadAsync(Read("t1", "k-ttl"));
-        var notExpired = await Client.ReadAsync(Read("t1", "k-ttl-live"));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var expiredRead = Read("t1", "k-ttl");
+        expiredRead.NowUnixMs = now;
+        var expired = await Client.ReadAsync(expiredRead);
+        var liveRead = Read("t1", "k-ttl-live");
+        liveRead.NowUnixMs = now;
+        var notExpired = await Client.ReadAsync(liveRead);
+        // Without the cluster time the node's own clock judges nothing: the sibling comes back, the reader filters it.
+        var untimed = await Client.ReadAsync(Read("t1", "k-ttl"));
         var actor = (await Client.IdentifyAsync(new IdentifyRequest())).Actor;
 
         Assert.Multiple(() =>
         {
             Assert.That(Parse(expired.Versions).Siblings, Is.Empty);
+            Assert.That(LiveValues(Parse(untimed.Versions)), Is.EqualTo(new[] { "gone" }), "kept: only the node's clock would have dropped it; the coordinator filters it");
             Assert.That(Parse(expired.Versions).Context.Get(actor), Is.EqualTo(1UL), "the context still remembers the write");
             Assert.That(LiveValues(Parse(notExpired.Versions)), Is.EqualTo(new[] { "here" }));
         });

@@ -82,9 +82,9 @@ public sealed class VersionedStoreTests
         var expiresAt = _time.GetUtcNow().AddSeconds(1).ToUnixTimeMilliseconds();
         await _store.ApplyAsync(KeyMutation.Write(Key("ttl"), VersionVector.Empty, "v"u8.ToArray(), expiresAt), CancellationToken.None);
 
-        var before = _store.Read(Key("ttl"))!.Value.Set;
+        var before = _store.Read(Key("ttl"), _time.GetUtcNow().ToUnixTimeMilliseconds())!.Value.Set;
         _time.Advance(TimeSpan.FromSeconds(2));
-        var after = _store.Read(Key("ttl"))!.Value.Set;
+        var after = _store.Read(Key("ttl"), _time.GetUtcNow().ToUnixTimeMilliseconds())!.Value.Set;
 
         Assert.Multiple(() =>
         {
