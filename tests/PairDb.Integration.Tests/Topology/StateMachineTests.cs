@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing.Reads;
 using static PairDb.Integration.Tests.Support.Rpc;
 
 namespace PairDb.Integration.Tests.Topology;
@@ -22,7 +23,8 @@ public sealed class StateMachineTests
         await using var cluster = await TestCluster.StartAsync(coordinatorSettings: FastChanges());
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
         const int keys = 600;
-        await WriteAsync(cluster, keys, value: 256);
+        const int value = 256;
+        await WriteAsync(cluster, keys, value);
 
         var joining = await cluster.StartExtraNodeAsync("storage-node-4");
         var added = await admin.AddStorageNodeAsync(new AddStorageNodeRequest
@@ -39,7 +41,7 @@ public sealed class StateMachineTests
         Assert.That(status.Change.Status, Is.EqualTo("completed"));
         Assert.That(status.Change.Progress, Is.EqualTo(100));
 
-        await AssertEveryKeyReadableAsync(cluster, keys);
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
         var onNewNode = await CountLocalAsync(joining, keys);
         // With four nodes and N = 3 a node replicates about three quarters of the keys.
         Assert.That(onNewNode, Is.GreaterThan(keys / 2), $"the new node holds {onNewNode} of {keys} keys");
@@ -64,7 +66,7 @@ public sealed class StateMachineTests
         var listed = await admin.ListStorageNodesAsync(new ListStorageNodesRequest());
         Assert.That(listed.Nodes.Select(n => n.NodeId), Does.Not.Contain(leaving.NodeId), "runbook 5.2: removed from metadata");
 
-        await AssertEveryKeyReadableAsync(cluster, keys);
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
         // Three nodes remain with N = 3: each holds every key now.
         Assert.That(await CountLocalAsync(joining, keys), Is.EqualTo(keys));
     }
@@ -82,7 +84,8 @@ public sealed class StateMachineTests
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
         await TestContext.Progress.WriteLineAsync($"cluster up {clock.Elapsed}");
         const int keys = 1500;
-        await WriteAsync(cluster, keys, value: 1024);
+        const int value = 1024;
+        await WriteAsync(cluster, keys, value);
 
         var joining = await cluster.StartExtraNodeAsync("storage-node-4");
         await admin.AddStorageNodeAsync(new AddStorageNodeRequest
@@ -104,7 +107,7 @@ public sealed class StateMachineTests
         var completed = await WaitCompletedAsync(cluster, joining.NodeId);
         await TestContext.Progress.WriteLineAsync($"completed {clock.Elapsed}");
         Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
-        await AssertEveryKeyReadableAsync(cluster, keys);
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
         Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
     }
 
@@ -123,22 +126,23 @@ public sealed class StateMachineTests
         ["PairDb:Topology:CleanupGracePeriod"] = "01:00:00",
     };
 
+    private static string ValueOf(int i, int bytes) => $"{i}:{new string('v', bytes)}";
+
     private static async Task WriteAsync(TestCluster cluster, int keys, int value)
     {
-        var payload = new string('v', value);
         for (var start = 0; start < keys; start += 100)
         {
             var batch = new BatchPutRequest();
             for (var i = start; i < Math.Min(keys, start + 100); i++)
             {
-                batch.Items.Add(new PutRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Value = Bytes($"{i}:{payload}"), Consistency = Consistency.Quorum });
+                batch.Items.Add(new PutRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Value = Bytes(ValueOf(i, value)), Consistency = Consistency.Quorum });
             }
             var reply = await cluster.KeyValue.BatchPutAsync(batch);
             Assert.That(reply.Results.All(r => r.ResultCase == PutResult.ResultOneofCase.Ok), Is.True, "every write acknowledged");
         }
     }
 
-    private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys)
+    private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys, int value)
     {
         for (var start = 0; start < keys; start += 100)
         {
@@ -153,8 +157,8 @@ public sealed class StateMachineTests
                 var i = start + j;
                 var result = reply.Results[j];
                 Assert.That(result.ResultCase, Is.EqualTo(GetResult.ResultOneofCase.Ok), $"key-{i} readable at R=2: {result.Error}");
-                Assert.That(result.Ok.Siblings, Has.Count.EqualTo(1), $"key-{i} has one value");
-                Assert.That(result.Ok.Siblings[0].Value.ToStringUtf8(), Does.StartWith($"{i}:"));
+                ExactRead.AssertValues($"key-{i}", result.Ok.Siblings.Select(s => s.Value.ToStringUtf8()), [ValueOf(i, value)], RepeatedDots.Refused,
+                    $"key-{i} reads back as exactly its one value");
             }
         }
     }
