@@ -39,6 +39,9 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public bool Running => _host is { HasExited: false };
 
+    /// <summary>The node's whole log (console output), across its restarts.</summary>
+    public string LogPath => Path.Combine(Directory, NodeId + ".log");
+
     public static async Task<ClusterNode> StartAsync(string nodeId, string directory, string assembly, IReadOnlyDictionary<string, string> settings)
     {
         var ports = FreePort.Next(2);
@@ -123,7 +126,7 @@ internal sealed class ClusterNode : IAsyncDisposable
             AssemblyPath = _assembly,
             Arguments = arguments,
             HealthUrl = new Uri($"http://127.0.0.1:{HttpPort}/health/live"),
-            LogPath = Path.Combine(Directory, NodeId + ".log"),
+            LogPath = LogPath,
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Integration.Tests.Topology.Harness;
 using PairDb.Testing.Reads;
 using static PairDb.Integration.Tests.Support.Rpc;
 
@@ -98,6 +99,12 @@ public sealed class StateMachineTests
         await TestContext.Progress.WriteLineAsync($"copying {clock.Elapsed}");
         cluster.KillCoordinator();
         var persisted = await CopiedSoFarAsync(cluster, joining.NodeId);
+        var checkpoints = await StreamCheckpointsAsync(cluster, joining.NodeId);
+        // The target ends the dead coordinator's pulls (their calls broke); every pull it starts from now on is the
+        // restarted coordinator's, and the keys they report are what the restart cost.
+        await Eventually.WaitAsync(() => Task.FromResult(TargetPulls.Read(joining.LogPath).All(p => p.Ended)),
+            $"{joining.NodeId} to end the pulls of the killed coordinator", ChangeTimeout);
+        var pullsBefore = TargetPulls.Read(joining.LogPath).Count;
         Assert.That(await cluster.ScalarAsync<string>($"SELECT details->>'phase' FROM pending_changes WHERE node_id = '{joining.NodeId}'"),
             Is.EqualTo("copying"), "the coordinator died in the middle of copying");
         Assert.That(await cluster.ScalarAsync<string>($"SELECT state FROM storage_nodes WHERE node_id = '{joining.NodeId}'"), Is.EqualTo("BOOTSTRAPPING"));
@@ -106,9 +113,26 @@ public sealed class StateMachineTests
 
         var completed = await WaitCompletedAsync(cluster, joining.NodeId);
         await TestContext.Progress.WriteLineAsync($"completed {clock.Elapsed}");
-        Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
         await AssertEveryKeyReadableAsync(cluster, keys, value);
-        Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
+        var held = await CountLocalAsync(joining, keys);
+        Assert.That(held, Is.GreaterThan(keys / 2));
+
+        // Resumed, not restarted: each stream's first pull after the restart starts after its persisted last key;
+        // the target receives exactly the keys the checkpoint lacked (a restart from zero sends all `held` again);
+        // and keys_copied counts each key the target holds once (a counter kept over a cursor reset counts more).
+        var pullsAfter = TargetPulls.Read(joining.LogPath).Skip(pullsBefore).ToList();
+        var resumed = checkpoints.Where(c => c.LastKeyHex.Length > 0 && c.State == "copying").ToList();
+        Assert.That(resumed, Is.Not.Empty, $"some stream had a checkpoint when the coordinator was killed ({persisted} keys persisted)");
+        foreach (var checkpoint in resumed)
+        {
+            var first = pullsAfter.FirstOrDefault(p => p.StreamNumber == checkpoint.Id);
+            Assert.That(first?.ResumeAfterHex, Is.EqualTo(checkpoint.LastKeyHex),
+                $"stream {checkpoint.Id}'s first pull after the restart resumes after its persisted last key ({checkpoint.KeysCopied} keys persisted)");
+        }
+        var sentAfterRestart = pullsAfter.Sum(p => p.Keys);
+        Assert.That(sentAfterRestart, Is.EqualTo(held - persisted),
+            $"after the restart {joining.NodeId} received only the {held - persisted} keys the checkpoint lacked, of a full copy of {held}");
+        Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.EqualTo(held), "keys_copied counts each copied key once across the restart");
     }
 
     private static Dictionary<string, string> FastChanges() => new()
@@ -173,6 +197,20 @@ public sealed class StateMachineTests
         }
         return found;
     }
+
+    /// <summary>Each stream's persisted checkpoint (pending_changes.details.streams): what a restarted coordinator resumes from.</summary>
+    private static async Task<List<StreamCheckpoint>> StreamCheckpointsAsync(TestCluster cluster, string nodeId)
+    {
+        var json = await cluster.ScalarAsync<string>($"SELECT (details->'streams')::text FROM pending_changes WHERE node_id = '{nodeId}' AND type = 'bootstrap'");
+        using var streams = JsonDocument.Parse(json);
+        return [.. streams.RootElement.EnumerateArray().Select(s => new StreamCheckpoint(
+            s.GetProperty("id").GetInt32(),
+            s.GetProperty("state").GetString() ?? "",
+            s.TryGetProperty("last_key", out var key) && key.ValueKind == JsonValueKind.String ? Convert.ToHexString(key.GetBytesFromBase64()) : "",
+            s.GetProperty("keys_copied").GetInt64()))];
+    }
+
+    private sealed record StreamCheckpoint(int Id, string State, string LastKeyHex, long KeysCopied);
 
     /// <summary>keys_copied as persisted in pending_changes.details (what a restarted coordinator resumes from).</summary>
     private static async Task<long> CopiedSoFarAsync(TestCluster cluster, string nodeId) =>
