@@ -14,10 +14,14 @@ public sealed class MetadataProbe(
     : BackgroundService
 {
     /// <summary>One probe: true when PostgreSQL answered within the timeout. Reports the outcome either way.</summary>
-    public async Task<bool> ProbeOnceAsync(CancellationToken cancellationToken)
+    public async Task<bool> ProbeOnceAsync(CancellationToken cancellationToken) =>
+        await ProbeAsync(options.Value.ProbeTimeout, cancellationToken) == MetadataProbeResult.Answered;
+
+    /// <summary>One probe bounded by <paramref name="timeout"/>; reports the outcome to <see cref="MetadataAvailability"/> either way.</summary>
+    public async Task<MetadataProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Value.ProbeTimeout);
+        deadline.CancelAfter(timeout);
         try
         {
             await using var connection = new NpgsqlConnection(metadata.Value.ConnectionString);
@@ -25,12 +29,13 @@ public sealed class MetadataProbe(
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(deadline.Token);
             availability.ReportSuccess();
-            return true;
+            return MetadataProbeResult.Answered;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && MetadataFailures.IsUnreachable(e))
         {
-            availability.ReportFailure(e is OperationCanceledException ? new TimeoutException($"no answer within {options.Value.ProbeTimeout}", e) : e);
-            return false;
+            var timedOut = e is OperationCanceledException;
+            availability.ReportFailure(timedOut ? new TimeoutException($"no answer within {timeout}", e) : e);
+            return timedOut ? MetadataProbeResult.NoAnswerInTime : MetadataProbeResult.Failed;
         }
     }
 

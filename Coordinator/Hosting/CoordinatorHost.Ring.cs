@@ -29,8 +29,19 @@ public static partial class CoordinatorHost
         }
 
         var probe = services.GetRequiredService<MetadataProbe>();
+        var probeOptions = services.GetRequiredService<IOptions<MetadataProbeOptions>>().Value;
+        var probed = await probe.ProbeAsync(probeOptions.ProbeTimeout, cancellationToken);
+        var waited = probeOptions.ProbeTimeout;
+        if (probed == MetadataProbeResult.NoAnswerInTime && snapshot is null)
+        {
+            // Nothing else to serve: no answer yet is "slow" (a loaded host, a server just started), not "down".
+            // The rest of StartupTimeout goes to one more probe; a refused connection would have failed at once.
+            LogWaitingForFirstAnswer(logger, probeOptions.ProbeTimeout, probeOptions.StartupTimeout);
+            probed = await probe.ProbeAsync(probeOptions.StartupTimeout - probeOptions.ProbeTimeout, cancellationToken);
+            waited = probeOptions.StartupTimeout;
+        }
         Exception? unreachable = null;
-        if (await probe.ProbeOnceAsync(cancellationToken))
+        if (probed == MetadataProbeResult.Answered)
         {
             try
             {
@@ -55,7 +66,9 @@ public static partial class CoordinatorHost
             }
         }
 
-        var reason = unreachable?.Message ?? $"no answer to SELECT 1 within {services.GetRequiredService<IOptions<MetadataProbeOptions>>().Value.ProbeTimeout}";
+        var reason = unreachable?.Message ?? (probed == MetadataProbeResult.Failed
+            ? "SELECT 1 failed (the metadata database error is logged above)"
+            : $"no answer to SELECT 1 within {waited}");
         if (snapshot is null)
         {
             throw new CoordinatorStartupException(
@@ -116,6 +129,10 @@ public static partial class CoordinatorHost
     [LoggerMessage(EventId = 1130, Level = LogLevel.Warning,
         Message = "PostgreSQL unreachable at start-up ({Reason}); serving the ring snapshot version={Version} nodes={Nodes} members={Members} written_at={WrittenAt} path={Path}; status degraded until PostgreSQL returns")]
     private static partial void LogServingSnapshot(ILogger logger, long version, int nodes, int members, DateTimeOffset writtenAt, string path, string reason);
+
+    [LoggerMessage(EventId = 1134, Level = LogLevel.Warning,
+        Message = "No ring snapshot and no answer from PostgreSQL within {ProbeTimeout}; waiting for its first answer up to {StartupTimeout} in all (Metadata:StartupTimeout)")]
+    private static partial void LogWaitingForFirstAnswer(ILogger logger, TimeSpan probeTimeout, TimeSpan startupTimeout);
 
     [LoggerMessage(EventId = 1131, Level = LogLevel.Warning,
         Message = "--migrate skipped: PostgreSQL unreachable ({Reason}); the migrations run at the next start with --migrate")]

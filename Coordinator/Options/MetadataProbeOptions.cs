@@ -18,6 +18,14 @@ public sealed class MetadataProbeOptions
     /// connect budget of start-up's first read, so a coordinator with a snapshot starts promptly. Default 2 seconds.
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long start-up waits for PostgreSQL's first answer when there is no ring snapshot to serve instead. A probe
+    /// that gets no answer within <see cref="ProbeTimeout"/> says "slow" (a loaded host, a server just started), not
+    /// "down": with nothing else to serve, giving up then would turn a slow database into a coordinator that does not
+    /// start. A refused connection still fails start-up at once. Default 30 seconds; at least ProbeTimeout.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class MetadataProbeOptionsValidator : IValidateOptions<MetadataProbeOptions>
@@ -32,6 +40,10 @@ public sealed class MetadataProbeOptionsValidator : IValidateOptions<MetadataPro
         if (options.ProbeTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{MetadataProbeOptions.Section}:ProbeTimeout {options.ProbeTimeout} must be positive");
+        }
+        if (options.StartupTimeout < options.ProbeTimeout)
+        {
+            failures.Add($"{MetadataProbeOptions.Section}:StartupTimeout {options.StartupTimeout} must be at least ProbeTimeout {options.ProbeTimeout}");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

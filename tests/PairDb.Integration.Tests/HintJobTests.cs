@@ -40,11 +40,24 @@ public sealed class HintJobTests
             $"('{target}', 'tenant-a', 'bad'::bytea, '\\xff00'::bytea, 2) RETURNING 1");
 
         await Eventually.WaitAsync(
-            async () => await _cluster.ScalarAsync<long>($"SELECT COUNT(*) FROM hints WHERE target_node_id = '{target}' AND replay_count >= 3") == 1,
+            async () => await _cluster.ScalarAsync<long>($"SELECT COUNT(*) FROM hints WHERE target_node_id = '{target}' AND key = 'bad'::bytea AND replay_count >= 3") == 1,
             "the replay job to try the refused hint 3 times");
 
-        Assert.That(await _cluster.ScalarAsync<int>($"SELECT replay_count FROM hints WHERE target_node_id = '{target}'"), Is.EqualTo(3), "no fourth try");
-        Assert.That(await _cluster.ScalarAsync<string>($"SELECT last_error FROM hints WHERE target_node_id = '{target}'"), Does.StartWith("INVALID_VECTOR_CLOCK"));
+        // "No fourth try" means something only once a fourth try would have happened. The third failure set the
+        // hint's next_attempt_at, when an uncapped replay would take it again; a witness hint due at that same
+        // moment is loaded by the same query (due hints of a target, in one batch), so once the witness has been
+        // tried, a replay has run in which the capped hint was due, and only the cap can have left it out.
+        await _cluster.ScalarAsync<int>(
+            "INSERT INTO hints (target_node_id, tenant_id, key, payload, payload_size, next_attempt_at) " +
+            "SELECT target_node_id, tenant_id, 'witness'::bytea, payload, payload_size, next_attempt_at " +
+            $"FROM hints WHERE target_node_id = '{target}' AND key = 'bad'::bytea RETURNING 1");
+        await Eventually.WaitAsync(
+            async () => await _cluster.ScalarAsync<long>($"SELECT COUNT(*) FROM hints WHERE target_node_id = '{target}' AND key = 'witness'::bytea AND replay_count >= 1") == 1,
+            "the replay job to try the witness hint, due when a fourth try of the refused one would be");
+
+        Assert.That(await _cluster.ScalarAsync<int>($"SELECT replay_count FROM hints WHERE target_node_id = '{target}' AND key = 'bad'::bytea"), Is.EqualTo(3),
+            "no fourth try, although a replay ran when it was due");
+        Assert.That(await _cluster.ScalarAsync<string>($"SELECT last_error FROM hints WHERE target_node_id = '{target}' AND key = 'bad'::bytea"), Does.StartWith("INVALID_VECTOR_CLOCK"));
         Assert.That(await _cluster.MetricsAsync(), Does.Contain("hints_failed_total"));
     }
 }

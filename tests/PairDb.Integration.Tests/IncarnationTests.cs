@@ -1,6 +1,7 @@
 using Grpc.Core;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing.Reads;
 using static PairDb.Integration.Tests.Support.Rpc;
 
 namespace PairDb.Integration.Tests;
@@ -114,10 +115,9 @@ public sealed class IncarnationTests
         for (var i = 0; i < Keys; i++)
         {
             var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes(Key(i)), Consistency = Consistency.All });
-            var values = reply.Siblings.Select(s => s.Value.ToStringUtf8()).Order(StringComparer.Ordinal).ToArray();
-            if (!values.SequenceEqual([$"first-{i}", $"second-{i}"]))
+            if (ExactRead.Problem(Key(i), reply.Siblings.Select(s => s.Value.ToStringUtf8()), [$"first-{i}", $"second-{i}"], RepeatedDots.Refused) is { } problem)
             {
-                wrong.Add($"{Key(i)}: [{string.Join(", ", values)}]");
+                wrong.Add(problem);
             }
         }
 

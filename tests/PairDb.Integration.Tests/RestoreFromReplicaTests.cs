@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing.Reads;
 using static PairDb.Integration.Tests.Support.Rpc;
 
 namespace PairDb.Integration.Tests;
@@ -76,10 +77,9 @@ public sealed class RestoreFromReplicaTests
         for (var i = 0; i < Keys; i++)
         {
             var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = Bytes($"restore-{i:D4}"), Consistency = Consistency.All });
-            var values = reply.Siblings.Select(s => s.Value.ToStringUtf8()).Order(StringComparer.Ordinal).ToArray();
-            if (!values.SequenceEqual(new[] { new string('r', 200) + i, $"second-{i}" }.Order(StringComparer.Ordinal)))
+            if (ExactRead.Problem($"restore-{i:D4}", reply.Siblings.Select(s => s.Value.ToStringUtf8()), [new string('r', 200) + i, $"second-{i}"], RepeatedDots.Refused) is { } problem)
             {
-                lost.Add($"restore-{i:D4}: [{string.Join(", ", values)}]");
+                lost.Add(problem);
             }
         }
 

@@ -41,6 +41,9 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public bool Running => _host is { HasExited: false };
 
+    /// <summary>The node's whole log (console output), across its restarts.</summary>
+    public string LogPath => Path.Combine(Directory, NodeId + ".log");
+
     /// <param name="environment">Extra environment variables of the process (e.g. libfaketime's), kept across restarts.</param>
     public static async Task<ClusterNode> StartAsync(string nodeId, string directory, string assembly, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -127,7 +130,7 @@ internal sealed class ClusterNode : IAsyncDisposable
             Arguments = arguments,
             Environment = _environment,
             HealthUrl = new Uri($"http://127.0.0.1:{HttpPort}/health/live"),
-            LogPath = Path.Combine(Directory, NodeId + ".log"),
+            LogPath = LogPath,
         };
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Integration.Tests.Topology.Harness;
+using PairDb.Testing.Reads;
 using static PairDb.Integration.Tests.Support.Rpc;
 
 namespace PairDb.Integration.Tests.Topology;
@@ -22,7 +24,8 @@ public sealed class StateMachineTests
         await using var cluster = await TestCluster.StartAsync(coordinatorSettings: FastChanges());
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
         const int keys = 600;
-        await WriteAsync(cluster, keys, value: 256);
+        const int value = 256;
+        await WriteAsync(cluster, keys, value);
 
         var joining = await cluster.StartExtraNodeAsync("storage-node-4");
         var added = await admin.AddStorageNodeAsync(new AddStorageNodeRequest
@@ -39,7 +42,7 @@ public sealed class StateMachineTests
         Assert.That(status.Change.Status, Is.EqualTo("completed"));
         Assert.That(status.Change.Progress, Is.EqualTo(100));
 
-        await AssertEveryKeyReadableAsync(cluster, keys);
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
         var onNewNode = await CountLocalAsync(joining, keys);
         // With four nodes and N = 3 a node replicates about three quarters of the keys.
         Assert.That(onNewNode, Is.GreaterThan(keys / 2), $"the new node holds {onNewNode} of {keys} keys");
@@ -64,7 +67,7 @@ public sealed class StateMachineTests
         var listed = await admin.ListStorageNodesAsync(new ListStorageNodesRequest());
         Assert.That(listed.Nodes.Select(n => n.NodeId), Does.Not.Contain(leaving.NodeId), "runbook 5.2: removed from metadata");
 
-        await AssertEveryKeyReadableAsync(cluster, keys);
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
         // Three nodes remain with N = 3: each holds every key now.
         Assert.That(await CountLocalAsync(joining, keys), Is.EqualTo(keys));
     }
@@ -82,7 +85,8 @@ public sealed class StateMachineTests
         var admin = new CoordinatorService.CoordinatorServiceClient(cluster.Channel);
         await TestContext.Progress.WriteLineAsync($"cluster up {clock.Elapsed}");
         const int keys = 1500;
-        await WriteAsync(cluster, keys, value: 1024);
+        const int value = 1024;
+        await WriteAsync(cluster, keys, value);
 
         var joining = await cluster.StartExtraNodeAsync("storage-node-4");
         await admin.AddStorageNodeAsync(new AddStorageNodeRequest
@@ -95,6 +99,12 @@ public sealed class StateMachineTests
         await TestContext.Progress.WriteLineAsync($"copying {clock.Elapsed}");
         cluster.KillCoordinator();
         var persisted = await CopiedSoFarAsync(cluster, joining.NodeId);
+        var checkpoints = await StreamCheckpointsAsync(cluster, joining.NodeId);
+        // The target ends the dead coordinator's pulls (their calls broke); every pull it starts from now on is the
+        // restarted coordinator's, and the keys they report are what the restart cost.
+        await Eventually.WaitAsync(() => Task.FromResult(TargetPulls.Read(joining.LogPath).All(p => p.Ended)),
+            $"{joining.NodeId} to end the pulls of the killed coordinator", ChangeTimeout);
+        var pullsBefore = TargetPulls.Read(joining.LogPath).Count;
         Assert.That(await cluster.ScalarAsync<string>($"SELECT details->>'phase' FROM pending_changes WHERE node_id = '{joining.NodeId}'"),
             Is.EqualTo("copying"), "the coordinator died in the middle of copying");
         Assert.That(await cluster.ScalarAsync<string>($"SELECT state FROM storage_nodes WHERE node_id = '{joining.NodeId}'"), Is.EqualTo("BOOTSTRAPPING"));
@@ -103,9 +113,26 @@ public sealed class StateMachineTests
 
         var completed = await WaitCompletedAsync(cluster, joining.NodeId);
         await TestContext.Progress.WriteLineAsync($"completed {clock.Elapsed}");
-        Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.GreaterThanOrEqualTo(persisted), "copying resumed, it did not start over");
-        await AssertEveryKeyReadableAsync(cluster, keys);
-        Assert.That(await CountLocalAsync(joining, keys), Is.GreaterThan(keys / 2));
+        await AssertEveryKeyReadableAsync(cluster, keys, value);
+        var held = await CountLocalAsync(joining, keys);
+        Assert.That(held, Is.GreaterThan(keys / 2));
+
+        // Resumed, not restarted: each stream's first pull after the restart starts after its persisted last key;
+        // the target receives exactly the keys the checkpoint lacked (a restart from zero sends all `held` again);
+        // and keys_copied counts each key the target holds once (a counter kept over a cursor reset counts more).
+        var pullsAfter = TargetPulls.Read(joining.LogPath).Skip(pullsBefore).ToList();
+        var resumed = checkpoints.Where(c => c.LastKeyHex.Length > 0 && c.State == "copying").ToList();
+        Assert.That(resumed, Is.Not.Empty, $"some stream had a checkpoint when the coordinator was killed ({persisted} keys persisted)");
+        foreach (var checkpoint in resumed)
+        {
+            var first = pullsAfter.FirstOrDefault(p => p.StreamNumber == checkpoint.Id);
+            Assert.That(first?.ResumeAfterHex, Is.EqualTo(checkpoint.LastKeyHex),
+                $"stream {checkpoint.Id}'s first pull after the restart resumes after its persisted last key ({checkpoint.KeysCopied} keys persisted)");
+        }
+        var sentAfterRestart = pullsAfter.Sum(p => p.Keys);
+        Assert.That(sentAfterRestart, Is.EqualTo(held - persisted),
+            $"after the restart {joining.NodeId} received only the {held - persisted} keys the checkpoint lacked, of a full copy of {held}");
+        Assert.That(completed.GetProperty("keys_copied").GetInt64(), Is.EqualTo(held), "keys_copied counts each copied key once across the restart");
     }
 
     private static Dictionary<string, string> FastChanges() => new()
@@ -123,22 +150,23 @@ public sealed class StateMachineTests
         ["PairDb:Topology:CleanupGracePeriod"] = "01:00:00",
     };
 
+    private static string ValueOf(int i, int bytes) => $"{i}:{new string('v', bytes)}";
+
     private static async Task WriteAsync(TestCluster cluster, int keys, int value)
     {
-        var payload = new string('v', value);
         for (var start = 0; start < keys; start += 100)
         {
             var batch = new BatchPutRequest();
             for (var i = start; i < Math.Min(keys, start + 100); i++)
             {
-                batch.Items.Add(new PutRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Value = Bytes($"{i}:{payload}"), Consistency = Consistency.Quorum });
+                batch.Items.Add(new PutRequest { TenantId = Tenant, Key = Bytes($"key-{i}"), Value = Bytes(ValueOf(i, value)), Consistency = Consistency.Quorum });
             }
             var reply = await cluster.KeyValue.BatchPutAsync(batch);
             Assert.That(reply.Results.All(r => r.ResultCase == PutResult.ResultOneofCase.Ok), Is.True, "every write acknowledged");
         }
     }
 
-    private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys)
+    private static async Task AssertEveryKeyReadableAsync(TestCluster cluster, int keys, int value)
     {
         for (var start = 0; start < keys; start += 100)
         {
@@ -153,8 +181,8 @@ public sealed class StateMachineTests
                 var i = start + j;
                 var result = reply.Results[j];
                 Assert.That(result.ResultCase, Is.EqualTo(GetResult.ResultOneofCase.Ok), $"key-{i} readable at R=2: {result.Error}");
-                Assert.That(result.Ok.Siblings, Has.Count.EqualTo(1), $"key-{i} has one value");
-                Assert.That(result.Ok.Siblings[0].Value.ToStringUtf8(), Does.StartWith($"{i}:"));
+                ExactRead.AssertValues($"key-{i}", result.Ok.Siblings.Select(s => s.Value.ToStringUtf8()), [ValueOf(i, value)], RepeatedDots.Refused,
+                    $"key-{i} reads back as exactly its one value");
             }
         }
     }
@@ -169,6 +197,20 @@ public sealed class StateMachineTests
         }
         return found;
     }
+
+    /// <summary>Each stream's persisted checkpoint (pending_changes.details.streams): what a restarted coordinator resumes from.</summary>
+    private static async Task<List<StreamCheckpoint>> StreamCheckpointsAsync(TestCluster cluster, string nodeId)
+    {
+        var json = await cluster.ScalarAsync<string>($"SELECT (details->'streams')::text FROM pending_changes WHERE node_id = '{nodeId}' AND type = 'bootstrap'");
+        using var streams = JsonDocument.Parse(json);
+        return [.. streams.RootElement.EnumerateArray().Select(s => new StreamCheckpoint(
+            s.GetProperty("id").GetInt32(),
+            s.GetProperty("state").GetString() ?? "",
+            s.TryGetProperty("last_key", out var key) && key.ValueKind == JsonValueKind.String ? Convert.ToHexString(key.GetBytesFromBase64()) : "",
+            s.GetProperty("keys_copied").GetInt64()))];
+    }
+
+    private sealed record StreamCheckpoint(int Id, string State, string LastKeyHex, long KeysCopied);
 
     /// <summary>keys_copied as persisted in pending_changes.details (what a restarted coordinator resumes from).</summary>
     private static async Task<long> CopiedSoFarAsync(TestCluster cluster, string nodeId) =>

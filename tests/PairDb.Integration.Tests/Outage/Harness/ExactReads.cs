@@ -3,6 +3,7 @@ using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing.Reads;
 
 namespace PairDb.Integration.Tests.Outage.Harness;
 
@@ -66,15 +67,9 @@ internal static class ExactReads
     }
 
     /// <summary>
-    /// Every sibling is the acknowledged value, and there is one. Not "exactly one sibling": a blind put whose
-    /// coordinating replica is killed mid-call may have been applied there and is retried by the coordinator on the
-    /// next replica (it cannot know), so two dots can carry the same acknowledged value; no value is ever invented.
+    /// The acknowledged value and nothing else (<see cref="ExactRead"/>); repeated dots of it are accepted: a blind put
+    /// whose coordinating replica is killed mid-call may have been applied there and is coordinated again by the next.
     /// </summary>
-    private static string? Judge(AckedPut write, IEnumerable<string> siblings)
-    {
-        var values = siblings.ToList();
-        return values.Count >= 1 && values.TrueForAll(v => v == write.Value)
-            ? null
-            : $"{write.Key}: [{string.Join(", ", values)}] instead of [{write.Value}] (every sibling the acknowledged value)";
-    }
+    private static string? Judge(AckedPut write, IEnumerable<string> siblings) =>
+        ExactRead.Problem(write.Key, siblings, write.Value, RepeatedDots.Accepted);
 }

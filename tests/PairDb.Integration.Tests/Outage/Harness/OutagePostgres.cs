@@ -63,6 +63,18 @@ internal sealed class OutagePostgres : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// SIGSTOP (<paramref name="frozen"/>) or SIGCONT of the postmaster: while frozen, PostgreSQL is up but takes no new
+    /// connection (the kernel queues it, nobody answers), the way a host too loaded to schedule it looks from outside.
+    /// </summary>
+    public async Task FreezeAsync(bool frozen)
+    {
+        var pid = File.ReadLines(Path.Combine(_server.DataDirectory, "postmaster.pid")).First().Trim();
+        using var kill = System.Diagnostics.Process.Start("kill", [frozen ? "-STOP" : "-CONT", pid]);
+        await kill.WaitForExitAsync();
+        Assert.That(kill.ExitCode, Is.Zero, $"kill {(frozen ? "-STOP" : "-CONT")} {pid} (the postmaster)");
+    }
+
     /// <summary>The same server again, same port and data.</summary>
     public async Task StartAgainAsync()
     {

@@ -4,11 +4,12 @@ using Grpc.Core;
 using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
+using PairDb.Testing.Reads;
 
 namespace PairDb.Integration.Tests.Topology.Harness;
 
 /// <summary>
-/// Reads acknowledged writes back through the coordinator at R=2. <see cref="SweepAsync"/> checks
+/// Reads acknowledged writes back through the coordinator at R=2, each exactly its acknowledged value (<see cref="ExactRead"/>). <see cref="SweepAsync"/> checks
 /// every write once; <see cref="Start"/> sweeps over and over in the background ("at any moment")
 /// until <see cref="StopAsync"/>, collecting every problem with the time it was seen.
 /// A retriable error (timeout, node not ready) gets one more try before it counts: the claim is
@@ -159,14 +160,8 @@ internal sealed class ReadVerifier : IAsyncDisposable
             {
                 var reply = await kv.GetAsync(new GetRequest { TenantId = TopologyCluster.Tenant, Key = Rpc.Bytes(key), R = 2 },
                     deadline: DateTime.UtcNow.AddSeconds(10));
-                foreach (var sibling in reply.Siblings)
-                {
-                    if (sibling.Value.ToStringUtf8() == write.Value)
-                    {
-                        return null;
-                    }
-                }
-                return $"{key}: acknowledged value missing among {reply.Siblings.Count} sibling(s)";
+                // Nodes are killed and calls time out while the live writer runs: a put may be coordinated twice.
+                return ExactRead.Problem(key, reply.Siblings.Select(s => s.Value.ToStringUtf8()), write.Value, RepeatedDots.Accepted);
             }
             catch (RpcException e)
             {
