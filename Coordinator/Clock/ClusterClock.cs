@@ -1,3 +1,4 @@
+using PairDb.Contracts.Errors;
 using Microsoft.Extensions.Options;
 using PairDb.Coordinator.Options;
 
@@ -20,6 +21,10 @@ public sealed partial class ClusterClock
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Measured> _offsets = new(StringComparer.Ordinal);
     private long _correctionMs;
+    // How many nodes are registered (from the last Retain); until the first round, assume a cluster of several.
+    private int _registered = 2;
+    // Completed once the nodes have checked this clock: min(2, registered) fresh offsets were measured together.
+    private readonly TaskCompletionSource _verified = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClusterClock(TimeProvider time, IOptions<ClockOptions> options, ILogger<ClusterClock> logger)
     {
@@ -36,6 +41,52 @@ public sealed partial class ClusterClock
 
     /// <summary>The correction applied to this process's clock (0 while the nodes agree with it within the bound).</summary>
     public TimeSpan Correction => TimeSpan.FromMilliseconds(Volatile.Read(ref _correctionMs));
+
+    /// <summary>
+    /// Whether the nodes have checked this clock since the process started: enough fresh offsets (two, or the one node
+    /// of a single-node cluster) were measured for the correction to be decided. Once true it stays true: a
+    /// coordinator that later loses its nodes keeps its last correction.
+    /// </summary>
+    public bool Verified => _verified.Task.IsCompleted;
+
+    /// <summary>Waits up to <paramref name="timeout"/> for <see cref="Verified"/>; false when it did not come.</summary>
+    public async Task<bool> WaitVerifiedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Verified)
+        {
+            return true;
+        }
+        try
+        {
+            await _verified.Task.WaitAsync(timeout, _time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The expiry deadline of a write with <paramref name="ttlSeconds"/> to live, on the cluster time. Waits for the
+    /// nodes to check this clock (<see cref="ClockOptions.VerifyWait"/>, bounded by the caller's <paramref name="deadline"/>)
+    /// and refuses with NODE_NOT_READY when they have not: a deadline from an unchecked clock 3 hours slow would be
+    /// past on arrival, and the acknowledged value would expire everywhere at once.
+    /// </summary>
+    public async ValueTask<long> TtlDeadlineAsync(long ttlSeconds, DateTime deadline, CancellationToken cancellationToken)
+    {
+        if (!Verified)
+        {
+            var wait = _options.Value.VerifyWait;
+            var left = deadline == DateTime.MaxValue ? wait : deadline - _time.GetUtcNow().UtcDateTime;
+            if (!await WaitVerifiedAsync(left < wait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : wait, cancellationToken))
+            {
+                PairDbException.Throw(ErrorCode.NodeNotReady,
+                    "this coordinator's clock is not yet checked against the storage nodes; a put with a TTL needs it (retry shortly)");
+            }
+        }
+        return NowUnixMs() + (ttlSeconds * 1000L);
+    }
 
     /// <summary>The bound (<see cref="ClockOptions.MaxOffset"/>).</summary>
     public TimeSpan MaxOffset => _options.Value.MaxOffset;
@@ -71,6 +122,7 @@ public sealed partial class ClusterClock
     {
         lock (_lock)
         {
+            _registered = nodeIds.Count;
             foreach (var nodeId in new List<string>(_offsets.Keys))
             {
                 if (!nodeIds.Contains(nodeId))
@@ -121,6 +173,7 @@ public sealed partial class ClusterClock
             }
         }
         var median = ClockOffsetMedian.Of(fresh);
+        var enough = _registered > 0 && fresh.Count >= Math.Min(2, _registered);
         var previous = Volatile.Read(ref _correctionMs);
         // Within the bound the coordinator's own clock stands (no chasing of jitter); a median can only engage the
         // correction from at least two nodes, and a lost majority keeps the last correction rather than snapping back.
@@ -131,18 +184,22 @@ public sealed partial class ClusterClock
             { } m when Math.Abs(m) > boundMs => m,
             _ => 0,
         };
-        if (next == previous)
+        if (next != previous)
         {
-            return;
+            Volatile.Write(ref _correctionMs, next);
+            if (next == 0)
+            {
+                LogCorrectionEnded(previous / 1000.0);
+            }
+            else
+            {
+                LogCorrected(next / 1000.0, fresh.Count, boundMs / 1000.0);
+            }
         }
-        Volatile.Write(ref _correctionMs, next);
-        if (next == 0)
+        // After the correction is in place, so whoever the completion releases reads the corrected time.
+        if (enough && _verified.TrySetResult())
         {
-            LogCorrectionEnded(previous / 1000.0);
-        }
-        else
-        {
-            LogCorrected(next / 1000.0, fresh.Count, boundMs / 1000.0);
+            LogVerified(Volatile.Read(ref _correctionMs) / 1000.0, fresh.Count);
         }
     }
 
@@ -161,4 +218,7 @@ public sealed partial class ClusterClock
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Information, Message = "Coordinator clock correction ended previous_correction_seconds={PreviousSeconds}: the nodes agree with this clock again")]
     private partial void LogCorrectionEnded(double previousSeconds);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Coordinator clock checked against the storage nodes correction_seconds={CorrectionSeconds} nodes={Nodes}: puts with a TTL are served")]
+    private partial void LogVerified(double correctionSeconds, int nodes);
 }

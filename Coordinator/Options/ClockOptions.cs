@@ -20,6 +20,14 @@ public sealed class ClockOptions
     /// answering no longer votes). Default 1 minute.
     /// </summary>
     public TimeSpan OffsetFreshness { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a put with a TTL waits, after this coordinator starts, for its clock to be checked against the
+    /// nodes (the first health probe round) before it is refused with NODE_NOT_READY. Until then its TTL deadline
+    /// would be taken from a clock nobody has checked, and a coordinator restarted with a slow clock would write
+    /// deadlines already past. Default 5 seconds (the first probe round takes one round trip per node).
+    /// </summary>
+    public TimeSpan VerifyWait { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class ClockOptionsValidator : IValidateOptions<ClockOptions>
@@ -34,6 +42,10 @@ public sealed class ClockOptionsValidator : IValidateOptions<ClockOptions>
         if (options.OffsetFreshness <= TimeSpan.Zero)
         {
             failures.Add($"{ClockOptions.Section}:OffsetFreshness {options.OffsetFreshness} must be positive");
+        }
+        if (options.VerifyWait < TimeSpan.Zero)
+        {
+            failures.Add($"{ClockOptions.Section}:VerifyWait {options.VerifyWait} must not be negative");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

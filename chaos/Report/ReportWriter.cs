@@ -35,6 +35,10 @@ public static class ReportWriter
             {
                 output.WriteLine($"   {kind,-22} {string.Join("  ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
             }
+            if (ops.Errors is { Count: > 0 } errors)
+            {
+                output.WriteLine($"   errors: {string.Join(", ", errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
+            }
         }
         output.WriteLine($"faults injected: {(report.FaultsInjected.Count == 0 ? "none" : string.Join(", ", report.FaultsInjected.Select(f => $"{f.Key} {f.Value}")))}");
         foreach (var fault in report.Faults)

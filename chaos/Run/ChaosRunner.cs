@@ -46,7 +46,7 @@ public sealed class ChaosRunner(ChaosOptions options, NetworkLayout layout, stri
         {
             cluster = await ChaosCluster.StartAsync(layout, directory, kinds.Contains(FaultKind.DiskFull), log, ct);
             phases["start"] = Lap(phase);
-            var workload = ChaosWorkloads.Create(new WorkloadSettings(options.Seed, options.Clients, cluster.CoordinatorEndpoints, NewClient));
+            var workload = ChaosWorkloads.Create(new WorkloadSettings(options.Seed, options.Clients, cluster.CoordinatorEndpoints, NewClient, Path.Combine(directory, "history.json")));
             nemesis = new Nemesis(cluster, layout.HasNetwork ? new PacketRules(layout) : null, FakeTime.LibraryPath(), log);
             using var stopNemesis = CancellationTokenSource.CreateLinkedTokenSource(ct);
             clock.Start();

@@ -30,7 +30,15 @@ internal sealed class CheckerWorkload(WorkloadSettings settings) : IChaosWorkloa
             g => g.Key,
             g => (IReadOnlyDictionary<string, long>)g.GroupBy(o => o.Outcome.ToString().ToLowerInvariant()).ToDictionary(o => o.Key, o => (long)o.Count()),
             StringComparer.Ordinal);
-        return new OperationCounts(byKind);
+        var errors = _history.Operations.Where(o => o.Outcome != OpOutcome.Ok)
+            .GroupBy(o => $"{o.Outcome.ToString().ToLowerInvariant()} {o.ErrorCode ?? "-"}", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        if (settings.HistoryPath is { } path)
+        {
+            // The whole history, so a run's verdict can be re-checked and its counter-examples read in context.
+            await File.WriteAllTextAsync(path, _history.ToJson(), CancellationToken.None);
+        }
+        return new OperationCounts(byKind, errors);
     }
 
     public async Task<CheckOutcome> CheckAsync(TimeSpan finalReadTimeout, CancellationToken ct)

@@ -26,7 +26,9 @@ public interface IChaosWorkload
 public sealed record WorkloadTick(long Operations, long Ok, long Failed, long Unknown);
 
 /// <summary>Operations by kind (put, put-with-context, delete, read-one, ...) and outcome (ok, fail, unknown).</summary>
-public sealed record OperationCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByKind)
+/// <param name="ByKind">Outcome counts by operation kind.</param>
+/// <param name="Errors">Failed and unknown outcomes by "outcome CODE" (e.g. "unknown TIMEOUT"), so a run says why.</param>
+public sealed record OperationCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByKind, IReadOnlyDictionary<string, long>? Errors = null)
 {
     public long Total => ByKind.Values.Sum(o => o.Values.Sum());
 }
@@ -38,4 +40,5 @@ public sealed record Finding(string Kind, string Key, string Explanation);
 public sealed record CheckOutcome(bool Valid, IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, int> CountsByKind);
 
 /// <summary>Builds a workload over the coordinators' endpoints with clients from <c>clientFactory</c>.</summary>
-public sealed record WorkloadSettings(int Seed, int Clients, IReadOnlyList<Uri> Endpoints, Func<Uri, PairDbClient> ClientFactory);
+/// <param name="HistoryPath">Where the run's history is written as JSON; null for nowhere.</param>
+public sealed record WorkloadSettings(int Seed, int Clients, IReadOnlyList<Uri> Endpoints, Func<Uri, PairDbClient> ClientFactory, string? HistoryPath = null);

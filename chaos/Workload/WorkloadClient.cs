@@ -15,6 +15,7 @@ internal sealed class WorkloadClient(
     private readonly Random _random = new(unchecked(options.Seed + id));
     private readonly string _endpoint = client.Options.Endpoint.ToString();
     private int _writes;
+    private int _failuresInARow;
 
     public async Task RunAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -128,6 +129,33 @@ internal sealed class WorkloadClient(
         }
         var stored = history.Append(done);
         counters.Count(stored.Outcome);
+        await BackOffAsync(stored.Outcome, cancellationToken);
         return stored;
+    }
+
+    /// <summary>After a failed call, pauses 5 ms doubling per failure in a row, up to <see cref="WorkloadOptions.MaxFailureBackoff"/>.</summary>
+    private async Task BackOffAsync(OpOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome == OpOutcome.Ok)
+        {
+            _failuresInARow = 0;
+            return;
+        }
+        var pause = TimeSpan.FromMilliseconds(5 << Math.Min(_failuresInARow++, 10));
+        if (pause > options.MaxFailureBackoff)
+        {
+            pause = options.MaxFailureBackoff;
+        }
+        if (pause > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(pause, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The run ended during the pause: the loop sees it.
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PairDb.Client.Tooling;
+using PairDb.Contracts.Errors;
 using PairDb.Contracts.Grpc;
 using PairDb.Integration.Tests.Support;
 using static PairDb.Integration.Tests.Support.Rpc;
@@ -87,6 +89,58 @@ public sealed class ClockSkewTests
         });
         await cluster.Nodes[2].StopAsync();
         Assert.That(await CountReadableAsync(cluster, Consistency.Quorum), Is.EqualTo(Keys), "reads at QUORUM from the other two");
+    }
+
+    /// <summary>
+    /// Found by `./pairdb chaos --seed 7`: a coordinator restarted with its clock 200 minutes slow took TTL puts before
+    /// its first probe round had measured the nodes, wrote deadlines already past, and 69 acknowledged values expired
+    /// at once. Two nodes paused keep its clock unchecked (one node cannot check it); a put at W=1 must then be
+    /// refused, not acknowledged with a deadline from the unchecked clock, and succeed once the nodes answer.
+    /// </summary>
+    [Test]
+    public async Task TtlPut_CoordinatorRestartedSlowBeforeItsClockIsChecked_RefusedThenCountsFromTheNodesTime()
+    {
+        await using var cluster = await TestCluster.StartAsync(coordinatorSettings: LoadedMachine);
+        var spec = cluster.NewCoordinatorSpec("coordinator-slow", FakeTime.Shifted("-200m"), out var slowPort);
+        var put = new PutRequest { TenantId = Tenant, Key = Bytes("ttl-slow"), Value = Bytes("acknowledged"), TtlSeconds = 3600, W = 1 };
+        cluster.Nodes[0].Pause(true);
+        cluster.Nodes[1].Pause(true);
+        HostProcess slow;
+        try
+        {
+            slow = await HostLauncher.StartAsync(spec);
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{slowPort}");
+            var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new KeyValueService.KeyValueServiceClient(channel).PutAsync(put));
+            Assert.That(refused!.GetErrorCode(), Is.EqualTo(ErrorCode.NodeNotReady), $"a TTL put while the coordinator's clock is unchecked: {refused.Status}");
+        }
+        finally
+        {
+            cluster.Nodes[0].Pause(false);
+            cluster.Nodes[1].Pause(false);
+        }
+        await using (slow)
+        {
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{slowPort}");
+            var client = new KeyValueService.KeyValueServiceClient(channel);
+            await Eventually.WaitAsync(async () =>
+            {
+                try
+                {
+                    await client.PutAsync(put);
+                    return true;
+                }
+                catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.DeadlineExceeded)
+                {
+                    return false;
+                }
+            }, "the slow coordinator to take the TTL put once the nodes answer its probes", TimeSpan.FromSeconds(60));
+        }
+
+        // Read through the coordinator whose clock is right: the value lives, an hour from now.
+        var reply = await cluster.KeyValue.GetAsync(new GetRequest { TenantId = Tenant, Key = put.Key, Consistency = Consistency.Quorum });
+        var sibling = reply.Siblings.Single(s => s.Value.ToStringUtf8() == "acknowledged");
+        var expiresIn = DateTimeOffset.FromUnixTimeMilliseconds(sibling.ExpiresAtUnixMs) - DateTimeOffset.UtcNow;
+        Assert.That(expiresIn.TotalMinutes, Is.EqualTo(60).Within(2), "the TTL counts from the nodes' time, not from 200 minutes ago");
     }
 
     private static string Key(int i) => $"ttl-{i:D3}";

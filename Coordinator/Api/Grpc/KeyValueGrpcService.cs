@@ -107,7 +107,7 @@ public sealed partial class KeyValueGrpcService : KeyValueService.KeyValueServic
         _quotas.AdmitPut(tenant, request.Key.Length + request.Value.Length, "put");
         var w = QuorumSizes.Resolve(request.Consistency, request.HasW, request.W, _defaultW, _n, "w");
         var expiresAt = request.HasTtlSeconds && request.TtlSeconds > 0
-            ? _clock.NowUnixMs() + request.TtlSeconds * 1000L
+            ? await _clock.TtlDeadlineAsync(request.TtlSeconds, call.Deadline, cancellationToken)
             : 0;
         var versions = await _writer.WriteAsync(
             new WriteCommand(tenant, request.Key, request.Value, Tombstone: false, request.Context, expiresAt) { ConflictMode = _conflictModes.ModeOf(tenant), Deadline = call.Deadline },

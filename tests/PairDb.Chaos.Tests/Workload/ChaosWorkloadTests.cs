@@ -56,6 +56,23 @@ public sealed class ChaosWorkloadTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task RunAsync_CoordinatorDown_ClientsBackOffInsteadOfSpinning(CancellationToken cancellationToken)
+    {
+        // Nothing listens on the endpoint: every call fails at once with "connection refused".
+        var endpoint = new Uri($"http://127.0.0.1:{PairDb.Client.Tooling.FreePort.Next(1)[0]}");
+        var options = new WorkloadOptions { Clients = 2, Keys = 4, Seed = 16, Tenant = "chaos-backoff-test", MaxFailureBackoff = TimeSpan.FromMilliseconds(200) };
+        await using var workload = new ChaosWorkload(options, [endpoint], NoRetryClient);
+
+        var history = await workload.RunAsync(TimeSpan.FromSeconds(3), _ => { }, cancellationToken);
+
+        // Backing off 5, 10, 20 ... 200 ms: about 20 calls per client in 3 s; spinning makes thousands.
+        Assert.That(history.Operations, Is.Not.Empty);
+        Assert.That(history.Operations.All(o => o.Outcome != OpOutcome.Ok), Is.True, "nothing can succeed");
+        Assert.That(history.Operations.Count, Is.LessThan(100), "calls made in 3 s by 2 clients whose coordinator is down");
+    }
+
+    [Test]
     public void Constructor_ClientThatRetries_IsRefused()
     {
         var options = new WorkloadOptions();

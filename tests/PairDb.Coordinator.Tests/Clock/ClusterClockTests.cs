@@ -124,4 +124,41 @@ public sealed class ClusterClockTests
     [TestCase(new long[] { -100, -7, 9, 100 }, -7L)]
     public void Median_PicksTheMiddleNearestZero(long[] offsets, long expected) =>
         Assert.That(ClockOffsetMedian.Of([.. offsets]), Is.EqualTo(expected));
+
+    [Test]
+    public async Task TtlDeadline_BeforeAnyProbe_WaitsForTheNodesThenUsesTheCorrectedTime()
+    {
+        // This coordinator restarted 200 minutes slow: a deadline from its own clock would be past on arrival.
+        var slowMs = (long)TimeSpan.FromMinutes(200).TotalMilliseconds;
+        var pending = _clock.TtlDeadlineAsync(3600, DateTime.MaxValue, CancellationToken.None).AsTask();
+        Assert.That(pending.IsCompleted, Is.False, "no TTL deadline before the nodes checked the clock");
+
+        Probe("n1", slowMs);
+        Assert.That(pending.IsCompleted, Is.False, "one node cannot check the clock of a cluster of several");
+        Probe("n2", slowMs + 3);
+
+        var deadline = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(deadline, Is.EqualTo(Now + slowMs + 3_600_000).Within(20), "deadline on the nodes' time, one hour ahead");
+    }
+
+    [Test]
+    public void TtlDeadline_NodesNeverAnswer_RefusedWithNodeNotReadyAfterTheWait()
+    {
+        var pending = _clock.TtlDeadlineAsync(3600, DateTime.MaxValue, CancellationToken.None).AsTask();
+        _time.Advance(new ClockOptions().VerifyWait + TimeSpan.FromMilliseconds(1));
+
+        var e = Assert.ThrowsAsync<PairDb.Contracts.Errors.PairDbException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.That(e!.Code, Is.EqualTo(PairDb.Contracts.Errors.ErrorCode.NodeNotReady));
+    }
+
+    [Test]
+    public void Verified_SingleNodeCluster_CheckedByItsOneNode()
+    {
+        Probe("n1", 0);
+        Assert.That(_clock.Verified, Is.False, "the cluster's size is unknown before the first round ends");
+
+        _clock.Retain(new HashSet<string> { "n1" });
+
+        Assert.That(_clock.Verified, Is.True);
+    }
 }

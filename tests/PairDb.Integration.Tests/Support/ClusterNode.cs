@@ -68,6 +68,13 @@ internal sealed class ClusterNode : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>SIGSTOP (<paramref name="paused"/>) or SIGCONT: a paused node keeps its connections but answers nothing.</summary>
+    public void Pause(bool paused)
+    {
+        var pid = _host?.Pid ?? throw new InvalidOperationException($"{NodeId} is not running");
+        UnixSignal.Send(pid, paused ? UnixSignal.StopSignal : UnixSignal.ContinueSignal);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill() => _host?.Kill();
 

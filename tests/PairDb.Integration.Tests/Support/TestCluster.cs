@@ -165,14 +165,19 @@ internal sealed class TestCluster : IAsyncDisposable
     /// A second coordinator of the same database and settings that never ran: its own ports, an empty state
     /// directory (no ring snapshot, no hint spool). Not started; the caller launches and disposes it.
     /// </summary>
-    public HostSpec NewCoordinatorSpec(string name)
+    public HostSpec NewCoordinatorSpec(string name) => NewCoordinatorSpec(name, new Dictionary<string, string>(), out _);
+
+    /// <summary>As <see cref="NewCoordinatorSpec(string)"/>, with extra environment variables (e.g. <see cref="FakeTime"/>'s) and its gRPC port.</summary>
+    public HostSpec NewCoordinatorSpec(string name, IReadOnlyDictionary<string, string> environment, out int grpcPort)
     {
         var ports = FreePort.Next(2);
+        grpcPort = ports[0];
         return new HostSpec
         {
             Name = name,
             AssemblyPath = _coordinatorSpec.AssemblyPath,
             Arguments = CoordinatorArguments(_connectionString, ports[0], ports[1], _directory.Combine(name + "-state"), _coordinatorSettings),
+            Environment = environment,
             HealthUrl = new Uri($"http://127.0.0.1:{ports[1]}/health/live"),
             LogPath = _directory.Combine(name + ".log"),
         };
