@@ -105,10 +105,10 @@ public sealed class ClockSkewTests
         var put = new PutRequest { TenantId = Tenant, Key = Bytes("ttl-slow"), Value = Bytes("acknowledged"), TtlSeconds = 3600, W = 1 };
         cluster.Nodes[0].Pause(true);
         cluster.Nodes[1].Pause(true);
-        HostProcess slow;
+        // Disposed on every path: a coordinator left running by a failed assertion would load every later test.
+        await using var slow = await HostLauncher.StartAsync(spec);
         try
         {
-            slow = await HostLauncher.StartAsync(spec);
             using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{slowPort}");
             var refused = Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new KeyValueService.KeyValueServiceClient(channel).PutAsync(put));
             Assert.That(refused!.GetErrorCode(), Is.EqualTo(ErrorCode.NodeNotReady), $"a TTL put while the coordinator's clock is unchecked: {refused.Status}");
@@ -118,7 +118,6 @@ public sealed class ClockSkewTests
             cluster.Nodes[0].Pause(false);
             cluster.Nodes[1].Pause(false);
         }
-        await using (slow)
         {
             using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{slowPort}");
             var client = new KeyValueService.KeyValueServiceClient(channel);
