@@ -76,6 +76,8 @@ internal static class NamespaceSockets
         }
     }
 
+    private static readonly TimeSpan ResendInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>True when a UDP datagram from <paramref name="fromNs"/> reaches a socket bound in <paramref name="toNs"/> within <paramref name="timeout"/>.</summary>
     public static async Task<bool> DatagramArrivesAsync(string fromNs, string toNs, string toAddress, int port, TimeSpan timeout)
     {
@@ -85,11 +87,19 @@ internal static class NamespaceSockets
         var buffer = new byte[16];
         using var deadline = new CancellationTokenSource(timeout);
         var receive = receiver.ReceiveAsync(buffer, SocketFlags.None, deadline.Token).AsTask();
-        // Several datagrams: one may be lost in an ARP exchange the first time two namespaces talk.
-        for (var i = 0; i < 5 && !receive.IsCompleted; i++)
+        // Resent while unanswered, until the deadline: one datagram may be lost in the ARP exchange the first time
+        // two namespaces talk. Each send waits for the datagram's arrival (the condition), at most one resend interval.
+        while (!receive.IsCompleted && !deadline.IsCancellationRequested)
         {
             await sender.SendToAsync(new byte[] { 1 }, SocketFlags.None, new IPEndPoint(IPAddress.Parse(toAddress), port));
-            await Task.WhenAny(receive, Task.Delay(100));
+            try
+            {
+                await receive.WaitAsync(ResendInterval);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                // Not arrived within the interval (resend), or the deadline passed (the loop ends, the await below says so).
+            }
         }
         try
         {
