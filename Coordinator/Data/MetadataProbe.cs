@@ -33,7 +33,10 @@ public sealed class MetadataProbe(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && MetadataFailures.IsUnreachable(e))
         {
-            var timedOut = e is OperationCanceledException;
+            // No answer in time, whichever timer fired: ours (cancellation) or Npgsql's own connect/command timeout,
+            // which it reports as an NpgsqlException over a TimeoutException. Only a refusal or an error is "failed".
+            var timedOut = e is OperationCanceledException or TimeoutException or NpgsqlException { InnerException: TimeoutException }
+                || deadline.IsCancellationRequested;
             availability.ReportFailure(timedOut ? new TimeoutException($"no answer within {timeout}", e) : e);
             return timedOut ? MetadataProbeResult.NoAnswerInTime : MetadataProbeResult.Failed;
         }
